@@ -1,0 +1,70 @@
+// swift-tools-version:6.0
+// Swift 6 language mode (the default for tools version 6.0): strict concurrency everywhere.
+import PackageDescription
+
+let package = Package(
+    name: "crawl",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "crawl", targets: ["crawl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    ],
+    targets: [
+        // C libraries: a system module each, reached only through one thin Swift wrapper module.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        .target(name: "CurlTransport", dependencies: ["CCurl"]),
+        .target(name: "HTMLParsing", dependencies: ["CLibXML2"]),
+
+        // C-free crawl logic.
+        .target(name: "CrawlURL"),
+        .target(
+            name: "CrawlerCore",
+            dependencies: [
+                "CrawlURL",
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "HeapModule", package: "swift-collections"),
+            ]
+        ),
+
+        // Wires the C-backed fetcher and parser into the core's protocols.
+        .target(name: "CrawlRuntime", dependencies: ["CrawlerCore", "CurlTransport", "HTMLParsing", "CrawlURL"]),
+
+        // In-process HTTP server on 127.0.0.1: the `crawl demo` site and the tests' server.
+        .target(
+            name: "DemoSite",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+
+        .executableTarget(
+            name: "crawl",
+            dependencies: [
+                "CrawlRuntime", "CrawlerCore", "DemoSite",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .testTarget(name: "CrawlURLTests", dependencies: ["CrawlURL"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "HTMLParsingTests", dependencies: ["HTMLParsing"]),
+        .testTarget(name: "CurlTransportTests", dependencies: ["CurlTransport", "DemoSite"]),
+        .testTarget(name: "CrawlerCoreTests", dependencies: ["CrawlerCore", "CrawlURL"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["CrawlRuntime", "CrawlerCore", "DemoSite", "CrawlURL"]),
+        .testTarget(name: "CLITests", dependencies: ["DemoSite", "crawl"]),
+    ]
+)

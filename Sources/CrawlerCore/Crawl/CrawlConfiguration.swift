@@ -1,0 +1,37 @@
+import CrawlURL
+
+/// Everything the crawl logic needs to know about one run. Fetch limits (timeouts, body caps) are the
+/// fetcher's; see CrawlRuntime.
+public struct CrawlConfiguration: Sendable {
+    public var seeds: [WebURL]
+    /// Most fetches in flight at once (the size of the fetch pool).
+    public var concurrency: Int
+    /// Parse threads (the size of the parse pool).
+    public var parseWorkers: Int
+    /// Seeds are depth 0; links from a page at depth d are d+1. nil = unlimited.
+    public var maxDepth: Int?
+    /// Most URLs admitted to the crawl (each gets one record). nil = unlimited.
+    public var maxPages: Int?
+    public var scope: ScopeMode
+    public var maxRedirects: Int
+    /// Most fetches in flight to one host (scheme + host + port).
+    public var hostConcurrency: Int
+    /// Documents that may wait for a parse thread; when full, fetch workers wait instead of fetching.
+    public var parseQueueCapacity: Int
+
+    public init(
+        seeds: [WebURL], concurrency: Int = 32, parseWorkers: Int = 2, maxDepth: Int? = nil,
+        maxPages: Int? = nil, scope: ScopeMode = .host, maxRedirects: Int = 5,
+        hostConcurrency: Int? = nil, parseQueueCapacity: Int? = nil
+    ) {
+        self.seeds = seeds
+        self.concurrency = max(1, concurrency)
+        self.parseWorkers = max(1, parseWorkers)
+        self.maxDepth = maxDepth
+        self.maxPages = maxPages
+        self.scope = scope
+        self.maxRedirects = max(0, maxRedirects)
+        self.hostConcurrency = max(1, hostConcurrency ?? concurrency)
+        self.parseQueueCapacity = max(1, parseQueueCapacity ?? max(1, parseWorkers) * 2)
+    }
+}

@@ -1,0 +1,84 @@
+/// Counts kept while the crawl runs, for the summary.
+public struct CrawlStatistics: Sendable {
+    public var recordsByOutcome: [Outcome: Int] = [:]
+    /// Records by HTTP status class ("2xx", "3xx", "4xx", "5xx"); records without status are not counted.
+    public var recordsByStatusClass: [String: Int] = [:]
+    public var records = 0
+    public var failures = 0
+    public var bodyBytes = 0
+    /// Links found on parsed pages, and what happened to those not admitted.
+    public var linksFound = 0
+    public var linksEnqueued = 0
+    public var linksInvalid = 0
+    public var linksDroppedScheme = 0
+    public var linksOutOfScope = 0
+    public var linksNofollow = 0
+    public var linksBeyondDepth = 0
+    /// Links in scope that were not admitted because they were already seen or over `--max-pages`.
+    public var linksDuplicateOrOverLimit = 0
+
+    public init() {}
+
+    mutating func count(_ record: CrawlRecord) {
+        records += 1
+        recordsByOutcome[record.outcome, default: 0] += 1
+        if let status = record.status, status >= 100, status < 600 {
+            recordsByStatusClass["\(status / 100)xx", default: 0] += 1
+        }
+        if record.isFailure { failures += 1 }
+        bodyBytes += record.bytes
+    }
+
+    mutating func add(_ links: LinkCounts) {
+        linksFound += links.found
+        linksEnqueued += links.enqueued
+        linksInvalid += links.invalid
+        linksDroppedScheme += links.droppedScheme
+        linksOutOfScope += links.outOfScope
+        linksNofollow += links.nofollow
+        linksBeyondDepth += links.beyondDepth
+        linksDuplicateOrOverLimit += links.candidates - links.enqueued
+    }
+}
+
+/// What happened to the links of one page.
+struct LinkCounts {
+    var found = 0
+    var invalid = 0
+    var droppedScheme = 0
+    var outOfScope = 0
+    var nofollow = 0
+    var beyondDepth = 0
+    var candidates = 0
+    var enqueued = 0
+}
+
+/// Why a crawl ended.
+public enum StopReason: String, Sendable {
+    /// Nothing left to fetch (including when `--max-pages` or `--max-depth` bounded the crawl).
+    case finished
+    /// The calling task was cancelled.
+    case cancelled
+    /// The output could not be written.
+    case outputFailed = "output_failed"
+}
+
+/// The result of a run.
+public struct CrawlSummary: Sendable {
+    public var stopReason: StopReason
+    public var statistics: CrawlStatistics
+    public var elapsed: Duration
+    /// URLs admitted to the crawl (each got, or will get, one record).
+    public var admitted: Int
+    /// URLs still queued when the crawl stopped (none unless it was stopped early).
+    public var queuedAtStop: Int
+    /// The most fetches in flight at one moment, and the most documents parsed at one moment.
+    public var maxFetchesInFlight: Int
+    public var maxParsesInFlight: Int
+    public var outputError: String?
+
+    public var pagesPerSecond: Double {
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return seconds > 0 ? Double(statistics.records) / seconds : 0
+    }
+}

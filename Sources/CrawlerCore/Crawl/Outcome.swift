@@ -1,0 +1,49 @@
+/// How one URL ended. The raw values are the JSONL `outcome` vocabulary (see docs/jsonl-schema.md),
+/// shared with the hostile-server test scenarios so records from every part of the crawler agree.
+public enum Outcome: String, Sendable, CaseIterable, Codable {
+    /// 2xx HTML page fetched (and parsed).
+    case ok
+    /// The server answered with a 4xx or 5xx status. A 4xx is an outcome, not a failure of the crawl.
+    case httpError = "http_error"
+    /// More than `--max-redirects` hops, or a redirect chain that loops.
+    case redirectLimit = "redirect_limit"
+    /// A redirect to a scheme other than http/https.
+    case redirectBlockedScheme = "redirect_blocked_scheme"
+    /// A redirect whose target is outside `--scope`.
+    case redirectOffsite = "redirect_offsite"
+    /// A redirect to a URL this run has already fetched or queued.
+    case duplicate
+    /// A redirect whose `Location` cannot be parsed.
+    case urlInvalid = "url_invalid"
+    case timeout
+    case timeoutConnect = "timeout_connect"
+    case tooSlow = "too_slow"
+    case partialBody = "partial_body"
+    case connectionReset = "connection_reset"
+    case connectionRefused = "connection_refused"
+    case protocolError = "protocol_error"
+    /// The body passed `--max-body-bytes` (raw or decoded); it was cut off and not parsed.
+    case tooLarge = "too_large"
+    case decodeError = "decode_error"
+    case tlsError = "tls_error"
+    case dnsFailure = "dns_failure"
+    /// A 2xx response that is not HTML: recorded, its body not downloaded or parsed.
+    case unsupportedContent = "unsupported_content"
+    /// The crawl was cancelled while this URL was in flight.
+    case cancelled
+    /// A failure the transport could not classify more precisely.
+    case fetchError = "fetch_error"
+
+    /// Whether this outcome counts as a failure of the fetch (for error budgets and the summary).
+    /// A 4xx/5xx answer is judged by its status instead; see `CrawlRecord.isFailure`.
+    public var isTransportFailure: Bool {
+        switch self {
+        case .timeout, .timeoutConnect, .tooSlow, .partialBody, .connectionReset, .connectionRefused,
+             .protocolError, .tooLarge, .decodeError, .tlsError, .dnsFailure, .fetchError:
+            return true
+        case .ok, .httpError, .redirectLimit, .redirectBlockedScheme, .redirectOffsite, .duplicate,
+             .urlInvalid, .unsupportedContent, .cancelled:
+            return false
+        }
+    }
+}

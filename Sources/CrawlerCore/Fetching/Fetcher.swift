@@ -1,0 +1,70 @@
+import CrawlURL
+
+/// One HTTP GET the crawl asks of the fetch pool. Limits (timeouts, body caps) belong to the fetcher's
+/// configuration; redirects are never followed by the fetcher (the crawl follows them itself).
+public struct FetchRequest: Sendable {
+    public var url: WebURL
+    /// When true, a 2xx response whose Content-Type is known and not HTML is recorded without
+    /// downloading its body (`unsupported_content`).
+    public var htmlOnly: Bool
+
+    public init(url: WebURL, htmlOnly: Bool = true) {
+        self.url = url
+        self.htmlOnly = htmlOnly
+    }
+}
+
+/// A response the server completed (any status).
+public struct FetchResponse: Sendable {
+    public var status: Int
+    public var contentType: String?
+    public var location: String?
+    /// The decoded body (empty when it was skipped as not HTML).
+    public var body: [UInt8]
+    /// Whether the body was skipped because the Content-Type was not HTML.
+    public var bodySkipped: Bool
+    public var timings: FetchTimings
+
+    public init(
+        status: Int, contentType: String? = nil, location: String? = nil, body: [UInt8] = [],
+        bodySkipped: Bool = false, timings: FetchTimings = FetchTimings()
+    ) {
+        self.status = status
+        self.contentType = contentType
+        self.location = location
+        self.body = body
+        self.bodySkipped = bodySkipped
+        self.timings = timings
+    }
+}
+
+/// A transfer that did not complete: the outcome it maps to, and what is known.
+public struct FetchFailure: Sendable, Error {
+    public var outcome: Outcome
+    public var message: String
+    /// The status, when the response head arrived before the failure (e.g. `partial_body`).
+    public var status: Int?
+    public var contentType: String?
+    public var bytes: Int
+    public var timings: FetchTimings?
+
+    public init(
+        outcome: Outcome, message: String, status: Int? = nil, contentType: String? = nil,
+        bytes: Int = 0, timings: FetchTimings? = nil
+    ) {
+        self.outcome = outcome
+        self.message = message
+        self.status = status
+        self.contentType = contentType
+        self.bytes = bytes
+        self.timings = timings
+    }
+}
+
+/// The fetch pool as the crawl sees it. The production implementation is libcurl's multi interface
+/// (CrawlRuntime); tests of the crawl logic use a fake.
+///
+/// `fetch` must return promptly with outcome `.cancelled` when the calling task is cancelled.
+public protocol Fetcher: Sendable {
+    func fetch(_ request: FetchRequest) async -> Result<FetchResponse, FetchFailure>
+}

@@ -1,0 +1,162 @@
+import DequeModule
+import Foundation
+
+/// Writes records as JSON Lines to a file descriptor.
+///
+/// Records are encoded by the thread that produces them and appended to a shared buffer; a dedicated
+/// writer thread moves the buffer to the file with `write(2)`, so disk I/O never runs on Swift's
+/// cooperative pool. Every write hands the kernel whole lines only, so a killed process leaves at most
+/// one partial line (a crash mid-`write` of a large batch), never a record torn in the middle of the
+/// file. The buffer is flushed when it passes `flushThreshold` or every `flushInterval`.
+public final class JSONLWriter: RecordSink, @unchecked Sendable {
+    // @unchecked Sendable: `pending`, `isClosed`, `writeError`, `closeWaiter`, `writerDone` are
+    // guarded by `condition`; `descriptor` is immutable and written only by the writer thread.
+    private let condition = NSCondition()
+    private var pending: [UInt8] = []
+    private var isClosed = false
+    private var writeError: (any Error)?
+    private var closeWaiter: CheckedContinuation<Void, Never>?
+    private var writerDone = false
+
+    private let descriptor: Int32
+    private let closesDescriptor: Bool
+    private let flushThreshold: Int
+    private let flushInterval: TimeInterval
+
+    public struct OpenError: Error, CustomStringConvertible {
+        public let path: String
+        public let reason: String
+        public var description: String { "cannot open output \(path): \(reason)" }
+    }
+
+    public struct WriteError: Error, CustomStringConvertible {
+        public let reason: String
+        public var description: String { "cannot write output: \(reason)" }
+    }
+
+    /// Opens (creating or truncating) `path` for writing; `-` means standard output.
+    public convenience init(path: String, flushThreshold: Int = 256 << 10, flushInterval: TimeInterval = 0.2) throws {
+        if path == "-" {
+            self.init(descriptor: STDOUT_FILENO, closesDescriptor: false, flushThreshold: flushThreshold, flushInterval: flushInterval)
+            return
+        }
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else {
+            throw OpenError(path: path, reason: String(cString: strerror(errno)))
+        }
+        self.init(descriptor: fd, closesDescriptor: true, flushThreshold: flushThreshold, flushInterval: flushInterval)
+    }
+
+    public init(descriptor: Int32, closesDescriptor: Bool, flushThreshold: Int = 256 << 10, flushInterval: TimeInterval = 0.2) {
+        self.descriptor = descriptor
+        self.closesDescriptor = closesDescriptor
+        self.flushThreshold = flushThreshold
+        self.flushInterval = flushInterval
+        pending.reserveCapacity(flushThreshold * 2)
+        let thread = Thread { [self] in runWriter() }
+        thread.name = "crawl-writer"
+        thread.start()
+    }
+
+    public var failure: (any Error)? {
+        condition.lock()
+        defer { condition.unlock() }
+        return writeError
+    }
+
+    public func write(_ record: CrawlRecord) {
+        var line: [UInt8] = []
+        record.encodeLine(into: &line)
+        condition.lock()
+        pending.append(contentsOf: line)
+        if pending.count >= flushThreshold { condition.signal() }
+        condition.unlock()
+    }
+
+    public func finish() async throws {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            condition.lock()
+            isClosed = true
+            if writerDone {
+                condition.unlock()
+                continuation.resume()
+                return
+            }
+            closeWaiter = continuation
+            condition.signal()
+            condition.unlock()
+        }
+        if let error = failure { throw error }
+    }
+
+    private func runWriter() {
+        var batch: [UInt8] = []
+        batch.reserveCapacity(flushThreshold * 2)
+        while true {
+            condition.lock()
+            if !isClosed && pending.count < flushThreshold {
+                _ = condition.wait(until: Date(timeIntervalSinceNow: flushInterval))
+            }
+            swap(&batch, &pending)
+            let closing = isClosed
+            condition.unlock()
+
+            if !batch.isEmpty {
+                if let error = writeAll(batch) {
+                    condition.lock()
+                    if writeError == nil { writeError = error }
+                    condition.unlock()
+                }
+                batch.removeAll(keepingCapacity: true)
+            }
+            if closing {
+                condition.lock()
+                // Lines appended after `finish` began are written by one more pass.
+                let more = !pending.isEmpty
+                condition.unlock()
+                if more { continue }
+                break
+            }
+        }
+        if closesDescriptor {
+            if fsyncAndClose() == false {
+                condition.lock()
+                if writeError == nil { writeError = WriteError(reason: String(cString: strerror(errno))) }
+                condition.unlock()
+            }
+        }
+        condition.lock()
+        writerDone = true
+        let waiter = closeWaiter
+        closeWaiter = nil
+        condition.unlock()
+        waiter?.resume()
+    }
+
+    /// Writes all bytes, retrying short writes and EINTR. Returns the error if the file refuses them.
+    private func writeAll(_ bytes: [UInt8]) -> (any Error)? {
+        // Once a write failed (disk full, closed pipe), later batches are dropped: the crawl is stopping.
+        condition.lock()
+        let failed = writeError != nil
+        condition.unlock()
+        if failed { return nil }
+        return bytes.withUnsafeBytes { raw -> (any Error)? in
+            var offset = 0
+            while offset < raw.count {
+                let written = Foundation.write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return WriteError(reason: String(cString: strerror(errno)))
+                }
+                offset += written
+            }
+            return nil
+        }
+    }
+
+    private func fsyncAndClose() -> Bool {
+        // fsync failing on pipes or special files is not an error worth reporting.
+        _ = fsync(descriptor)
+        return close(descriptor) == 0
+    }
+}

@@ -1,0 +1,31 @@
+/// Time as the crawl sees it: an offset from the crawl's start. Injected so that policies and the
+/// scheduler can be driven by a manual clock in tests.
+public protocol CrawlClock: Sendable {
+    /// Time elapsed since the crawl started.
+    func now() -> Duration
+    /// Wall-clock time, milliseconds since the Unix epoch (for `fetched_at`).
+    func wallClockMilliseconds() -> Int64
+}
+
+/// The real clock: monotonic for intervals, the system clock for timestamps.
+public struct SystemCrawlClock: CrawlClock {
+    private let start = ContinuousClock.now
+    private let wallStart: Int64
+
+    public init() {
+        wallStart = SystemCrawlClock.systemMilliseconds()
+    }
+
+    public func now() -> Duration { ContinuousClock.now - start }
+
+    public func wallClockMilliseconds() -> Int64 {
+        // Derived from the monotonic clock so that timestamps within a run never go backwards when the
+        // system clock is stepped.
+        let elapsed = now().components
+        return wallStart + elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000
+    }
+
+    static func systemMilliseconds() -> Int64 {
+        return Int64((WallClock.secondsSince1970() * 1000).rounded())
+    }
+}

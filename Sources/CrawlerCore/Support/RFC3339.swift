@@ -1,0 +1,55 @@
+/// RFC 3339 timestamps in UTC with millisecond precision, e.g. `2026-11-22T13:45:01.123Z`.
+/// Computed arithmetically (Howard Hinnant's days-to-civil) rather than with a DateFormatter: it runs
+/// once per record and must not depend on locale or time zone settings.
+public enum RFC3339 {
+    public static func format(millisecondsSinceEpoch ms: Int64) -> String {
+        let millis = Int(((ms % 1000) + 1000) % 1000)
+        let seconds = (ms - Int64(millis)) / 1000
+        var days = Int(seconds / 86_400)
+        var secondOfDay = Int(seconds % 86_400)
+        if secondOfDay < 0 {
+            secondOfDay += 86_400
+            days -= 1
+        }
+        let (year, month, day) = civil(fromDays: days)
+        var out = ""
+        out.reserveCapacity(24)
+        append(&out, year, width: 4)
+        out.append("-")
+        append(&out, month, width: 2)
+        out.append("-")
+        append(&out, day, width: 2)
+        out.append("T")
+        append(&out, secondOfDay / 3600, width: 2)
+        out.append(":")
+        append(&out, (secondOfDay / 60) % 60, width: 2)
+        out.append(":")
+        append(&out, secondOfDay % 60, width: 2)
+        out.append(".")
+        append(&out, millis, width: 3)
+        out.append("Z")
+        return out
+    }
+
+    private static func append(_ out: inout String, _ value: Int, width: Int) {
+        let digits = String(value)
+        if digits.utf8.count < width {
+            out.append(String(repeating: "0", count: width - digits.utf8.count))
+        }
+        out.append(digits)
+    }
+
+    /// Days since 1970-01-01 to (year, month, day) in the proleptic Gregorian calendar.
+    static func civil(fromDays z0: Int) -> (Int, Int, Int) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let y = yoe + era * 400
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (m <= 2 ? y + 1 : y, m, d)
+    }
+}

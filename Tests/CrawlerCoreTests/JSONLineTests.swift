@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+@testable import CrawlerCore
+
+@Suite("JSONL records")
+struct JSONLineTests {
+    private func sampleRecord(title: String?) -> CrawlRecord {
+        CrawlRecord(
+            url: "http://a.test/x?q=\"1\"", finalURL: "http://a.test/y", host: "a.test", depth: 2,
+            parent: nil, status: 200, outcome: .ok, contentType: "text/html", bytes: 1234, title: title,
+            linksFound: 7, linksEnqueued: 3, redirects: 1, fetchedAtMs: 1_795_000_000_123, timeMs: 12.34,
+            timings: FetchTimings(dnsMs: 0.04, connectMs: 0.2, tlsMs: 0, ttfbMs: 3.05), error: nil
+        )
+    }
+
+    private func encode(_ record: CrawlRecord) -> [UInt8] {
+        var line: [UInt8] = []
+        record.encodeLine(into: &line)
+        return line
+    }
+
+    @Test func oneLineOfValidJSONWithEveryField() throws {
+        let line = encode(sampleRecord(title: "Tab\there \u{2028}sep\u{2029} \u{0}nul \u{1F600} \\ \" end"))
+        #expect(line.last == 0x0A)
+        #expect(line.dropLast().contains(0x0A) == false)
+        // U+2028/U+2029 must be escaped, never raw.
+        let text = String(decoding: line, as: UTF8.self)
+        #expect(!text.contains("\u{2028}") && !text.contains("\u{2029}"))
+        #expect(text.contains("\\u2028") && text.contains("\\u2029") && text.contains("\\u0000"))
+        let object = try #require(JSONSerialization.jsonObject(with: Data(line)) as? [String: Any])
+        #expect(object["title"] as? String == "Tab\there \u{2028}sep\u{2029} \u{0}nul \u{1F600} \\ \" end")
+        #expect(object["url"] as? String == "http://a.test/x?q=\"1\"")
+        #expect(object["schema_version"] as? Int == 1)
+        #expect(object["status"] as? Int == 200)
+        #expect(object["outcome"] as? String == "ok")
+        #expect(object["parent"] is NSNull)
+        #expect(object["error"] is NSNull)
+        #expect(object["fetched_at"] as? String == "2026-11-18T11:06:40.123Z")
+        #expect(object["time_ms"] as? Double == 12.3)
+        let timings = try #require(object["timings"] as? [String: Any])
+        #expect(timings["ttfb_ms"] as? Double == 3.1)
+        for key in ["final_url", "host", "depth", "content_type", "bytes", "links_found", "links_enqueued",
+                    "redirects", "redirect_target"] {
+            #expect(object.keys.contains(key), "missing \(key)")
+        }
+    }
+
+    @Test func rfc3339Formatting() {
+        #expect(RFC3339.format(millisecondsSinceEpoch: 0) == "1970-01-01T00:00:00.000Z")
+        #expect(RFC3339.format(millisecondsSinceEpoch: 951_782_400_999) == "2000-02-29T00:00:00.999Z")
+        #expect(RFC3339.format(millisecondsSinceEpoch: -1) == "1969-12-31T23:59:59.999Z")
+    }
+
+    @Test func writerProducesWholeLinesFromManyThreads() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("jsonl-\(UUID()).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let writer = try JSONLWriter(path: path, flushThreshold: 4096)
+        await withTaskGroup(of: Void.self) { group in
+            for task in 0..<8 {
+                group.addTask {
+                    for index in 0..<500 { writer.write(sampleRecord(title: "t\(task)-\(index)")) }
+                }
+            }
+        }
+        try await writer.finish()
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let lines = data.split(separator: 0x0A)
+        #expect(lines.count == 4000)
+        var titles = Set<String>()
+        for line in lines {
+            let object = try #require(JSONSerialization.jsonObject(with: Data(line)) as? [String: Any])
+            titles.insert(object["title"] as? String ?? "")
+        }
+        #expect(titles.count == 4000)
+    }
+
+    @Test func unwritableOutputFailsToOpen() {
+        #expect(throws: JSONLWriter.OpenError.self) {
+            _ = try JSONLWriter(path: "/nonexistent-dir-\(UUID())/out.jsonl")
+        }
+    }
+}
