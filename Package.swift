@@ -64,6 +64,7 @@ let package = Package(
         .testTarget(name: "HTMLParsingTests", dependencies: ["HTMLParsing"]),
         .testTarget(name: "CurlTransportTests", dependencies: ["CurlTransport", "DemoSite"]),
         .testTarget(name: "CrawlerCoreTests", dependencies: ["CrawlerCore", "CrawlURL"]),
+        .testTarget(name: "DemoSiteTests", dependencies: ["DemoSite"]),
         .testTarget(name: "EndToEndTests", dependencies: ["CrawlRuntime", "CrawlerCore", "DemoSite", "CrawlURL"]),
         .testTarget(name: "CLITests", dependencies: ["DemoSite", "crawl"]),
     ]

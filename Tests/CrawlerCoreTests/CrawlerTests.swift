@@ -196,7 +196,7 @@ struct CrawlerTests {
             pages["http://a.test/slow/\(index)"] = page
         }
         let fetcher = FakeFetcher(pages)
-        let sink = MemorySink()
+        let sink = CollectingRecordSink()
         let configuration = CrawlConfiguration(seeds: [WebURL.parse("http://a.test/")!], concurrency: 4, parseWorkers: 1)
         let crawler = Crawler(configuration: configuration, fetcher: fetcher, makeParser: { LineParser() }, sink: sink)
         let task = Task { await crawler.run() }

@@ -85,28 +85,15 @@ struct LineParser: PageParser {
     }
 }
 
-/// Keeps records in memory.
-final class MemorySink: RecordSink {
-    private let records = Mutex<[CrawlRecord]>([])
-    var all: [CrawlRecord] { records.withLock { $0 } }
-    var failure: (any Error)? { nil }
-    func write(_ record: CrawlRecord) { records.withLock { $0.append(record) } }
-    func finish() async throws {}
-
-    func byURL() -> [String: CrawlRecord] {
-        Dictionary(all.map { ($0.url, $0) }, uniquingKeysWith: { first, _ in first })
-    }
-}
-
 /// Runs a crawl over `pages` and returns the sink and fetcher for inspection.
 func crawl(
     _ pages: [String: FakePage], seeds: [String], configure: (inout CrawlConfiguration) -> Void = { _ in },
     parser: LineParser = LineParser()
-) async -> (MemorySink, FakeFetcher, CrawlSummary) {
+) async -> (CollectingRecordSink, FakeFetcher, CrawlSummary) {
     var configuration = CrawlConfiguration(seeds: seeds.compactMap { WebURL.parse($0) }, concurrency: 8, parseWorkers: 2)
     configure(&configuration)
     let fetcher = FakeFetcher(pages)
-    let sink = MemorySink()
+    let sink = CollectingRecordSink()
     let crawler = Crawler(configuration: configuration, fetcher: fetcher, makeParser: { parser }, sink: sink)
     let summary = await crawler.run()
     return (sink, fetcher, summary)

@@ -1,0 +1,20 @@
+import CrawlerCore
+import Foundation
+
+/// One crawl through the production pipeline (libcurl fetch pool, libxml2 parse pool), as the CLI
+/// runs it. End-to-end tests use the same entry point.
+public enum CrawlSession {
+    public static func run(
+        _ configuration: CrawlConfiguration, fetch settings: FetchSettings, sink: any RecordSink
+    ) async throws -> CrawlSummary {
+        let fetcher = try CurlFetcher(settings: settings)
+        let crawler = Crawler(configuration: configuration, fetcher: fetcher,
+                              makeParser: LibXML2PageParser.factory, sink: sink)
+        let summary = await crawler.run()
+        fetcher.shutdown()
+        return summary
+    }
+
+    /// Threads the parse pool gets by default: one per core.
+    public static var defaultParseWorkers: Int { ProcessInfo.processInfo.activeProcessorCount }
+}

@@ -1,0 +1,66 @@
+import CrawlerCore
+import CurlTransport
+
+/// The production fetch pool: libcurl's multi interface (one thread, one multi handle) behind the
+/// core's `Fetcher` protocol. Maps transport errors onto the JSONL outcome vocabulary.
+public final class CurlFetcher: Fetcher {
+    private let client: CurlClient
+    private let settings: FetchSettings
+
+    public init(settings: FetchSettings) throws {
+        self.settings = settings
+        client = try CurlClient(configuration: CurlClientConfiguration(
+            maxTransfers: settings.maxTransfers, userAgent: settings.userAgent, resolve: settings.resolve))
+    }
+
+    /// The most transfers libcurl had in flight at one moment.
+    public var maxTransfersInFlight: Int { client.maxTransfersInFlight }
+
+    public func shutdown() {
+        client.shutdown()
+    }
+
+    public func fetch(_ request: FetchRequest) async -> Result<FetchResponse, FetchFailure> {
+        let transfer = TransferRequest(
+            url: request.url.href, headers: [], maxBodyBytes: settings.maxBodyBytes, timeout: settings.timeout,
+            connectTimeout: settings.connectTimeout, lowSpeedLimit: settings.lowSpeedLimit,
+            lowSpeedTime: settings.lowSpeedTime,
+            acceptedMediaTypes: request.htmlOnly ? Self.htmlMediaTypes : nil)
+        let response = await client.perform(transfer)
+        let timings = FetchTimings(
+            dnsMs: response.timings.dnsMs, connectMs: response.timings.connectMs,
+            tlsMs: response.timings.tlsMs, ttfbMs: response.timings.ttfbMs)
+        let contentType = response.header("Content-Type")
+        if let error = response.error, error.code != .bodySkipped {
+            return .failure(FetchFailure(
+                outcome: Self.outcome(for: error.code), message: error.message,
+                status: response.status > 0 ? response.status : nil, contentType: contentType,
+                bytes: Int(response.decodedBytes), timings: timings))
+        }
+        return .success(FetchResponse(
+            status: response.status, contentType: contentType, location: response.header("Location"),
+            body: response.body, bodySkipped: response.error?.code == .bodySkipped, timings: timings))
+    }
+
+    /// Media types whose bodies the crawl parses; others are recorded without downloading the body.
+    static let htmlMediaTypes: Set<String> = ["text/html", "application/xhtml+xml"]
+
+    static func outcome(for code: TransferError.Code) -> Outcome {
+        switch code {
+        case .timeout: return .timeout
+        case .connectTimeout: return .timeoutConnect
+        case .tooSlow: return .tooSlow
+        case .connectionRefused: return .connectionRefused
+        case .connectionReset: return .connectionReset
+        case .dnsFailure: return .dnsFailure
+        case .tlsError: return .tlsError
+        case .tooLarge: return .tooLarge
+        case .partialBody: return .partialBody
+        case .protocolError: return .protocolError
+        case .decodeError: return .decodeError
+        case .cancelled: return .cancelled
+        case .invalidRequest: return .urlInvalid
+        default: return .fetchError
+        }
+    }
+}

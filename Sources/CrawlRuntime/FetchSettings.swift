@@ -1,0 +1,33 @@
+/// Limits of every fetch (`--timeout`, `--connect-timeout`, `--max-body-bytes`, ...). libcurl's own
+/// defaults in 7.88 are unsafe for a crawler (no total timeout, unlimited bodies), so each is explicit.
+public struct FetchSettings: Sendable {
+    /// Most transfers in flight at once (the fetch pool's size, `--concurrency`).
+    public var maxTransfers: Int
+    public var userAgent: String
+    public var timeout: Duration
+    public var connectTimeout: Duration
+    /// Cap on the raw and on the decoded body, enforced while streaming.
+    public var maxBodyBytes: Int
+    /// A transfer slower than `lowSpeedLimit` bytes/s for `lowSpeedTime` is aborted (`too_slow`).
+    public var lowSpeedLimit: Int
+    public var lowSpeedTime: Duration
+    /// libcurl `CURLOPT_RESOLVE` entries, `host:port:address`.
+    public var resolve: [String]
+
+    public static let defaultUserAgent = "crawl/0.1"
+
+    public init(
+        maxTransfers: Int = 32, userAgent: String = FetchSettings.defaultUserAgent, timeout: Duration = .seconds(30),
+        connectTimeout: Duration = .seconds(10), maxBodyBytes: Int = 10 << 20, lowSpeedLimit: Int = 1000,
+        lowSpeedTime: Duration = .seconds(20), resolve: [String] = []
+    ) {
+        self.maxTransfers = maxTransfers
+        self.userAgent = userAgent
+        self.timeout = timeout
+        self.connectTimeout = connectTimeout
+        self.maxBodyBytes = maxBodyBytes
+        self.lowSpeedLimit = lowSpeedLimit
+        self.lowSpeedTime = lowSpeedTime
+        self.resolve = resolve
+    }
+}

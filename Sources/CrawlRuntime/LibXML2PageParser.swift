@@ -1,0 +1,27 @@
+import CrawlerCore
+import HTMLParsing
+
+/// The production page parser: libxml2's SAX HTML parser behind the core's `PageParser` protocol.
+/// One instance per parse thread (`HTMLLinkExtractor` is thread-confined and reused across documents).
+public final class LibXML2PageParser: PageParser {
+    private let extractor: HTMLLinkExtractor
+
+    public init(maxLinks: Int = 10_000) {
+        HTMLParsing.initialize()
+        extractor = HTMLLinkExtractor(maxLinks: maxLinks)
+    }
+
+    public func parse(_ body: [UInt8], charset: String?) -> ParsedPage {
+        let summary = extractor.extract(body, charset: charset)
+        return ParsedPage(
+            title: summary.title,
+            links: summary.links.map { ParsedLink(href: $0.url, nofollow: $0.nofollow) },
+            baseHref: summary.baseHref,
+            nofollow: summary.robotsNofollow)
+    }
+
+    public static let factory: PageParserFactory = { LibXML2PageParser() }
+}
+
+@available(*, unavailable)
+extension LibXML2PageParser: Sendable {}

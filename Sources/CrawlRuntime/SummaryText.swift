@@ -1,0 +1,29 @@
+import CrawlerCore
+
+/// The one human line printed on stderr at the end of a run.
+public enum SummaryText {
+    public static func line(_ summary: CrawlSummary) -> String {
+        let seconds = Double(summary.elapsed.components.seconds)
+            + Double(summary.elapsed.components.attoseconds) / 1e18
+        let stats = summary.statistics
+        let outcomes = stats.recordsByOutcome.sorted { ($0.value, $1.key.rawValue) > ($1.value, $0.key.rawValue) }
+            .map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ")
+        var text = "crawl: \(stats.records) URLs in \(String(format: "%.2f", seconds))s "
+            + "(\(String(format: "%.0f", summary.pagesPerSecond)) URLs/s), \(formatBytes(stats.bodyBytes)); "
+            + (outcomes.isEmpty ? "nothing fetched" : outcomes)
+        if stats.failures > 0 { text += "; \(stats.failures) failures" }
+        if summary.stopReason != .finished { text += "; stopped: \(summary.stopReason.rawValue)" }
+        if summary.queuedAtStop > 0 { text += ", \(summary.queuedAtStop) queued URLs left" }
+        return text
+    }
+
+    static func formatBytes(_ bytes: Int) -> String {
+        let units = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)]
+        for (unit, size) in units where bytes >= size {
+            return String(format: "%.1f %@", Double(bytes) / Double(size), unit)
+        }
+        return "\(bytes) B"
+    }
+}
+
+import Foundation

@@ -1,0 +1,198 @@
+import CCurl
+
+/// Owns the multi handle, every easy handle and every in-flight transfer; runs on one dedicated OS
+/// thread and blocks in `curl_multi_poll`.
+///
+/// Other threads reach it only through `inbox` (a mutex plus `curl_multi_wakeup`). Nothing here is
+/// locked because nothing here is shared: the loop object is handed to its thread at start and the
+/// creating thread keeps only the inbox.
+final class CurlMultiLoop {
+    let inbox: CurlMultiInbox
+    /// `CURLM *`, owned; cleaned up when `run` returns.
+    private let multi: UnsafeMutableRawPointer
+    private let configuration: CurlClientConfiguration
+    private let maxTransfers: Int
+    /// CURLOPT_RESOLVE entries shared by every easy handle; freed after the handles.
+    private var resolveList: UnsafeMutablePointer<curl_slist>?
+
+    /// Transfers attached to the multi handle, keyed by their `PendingTransfer`. This table is what
+    /// keeps each `CurlTransfer` alive while curl holds an unretained pointer to it.
+    private var active: [ObjectIdentifier: CurlTransfer] = [:]
+    /// FIFO of transfers waiting for a slot (array plus head index: O(1) pop without a dependency).
+    private var waiting: [PendingTransfer] = []
+    private var waitingHead = 0
+    /// Idle easy handles for reuse.
+    private var freeHandles: [CurlEasyHandle] = []
+
+    /// Bodies up to this size are kept on a failed transfer, for diagnostics.
+    private static let diagnosticBodyLimit = 4096
+
+    init(configuration: CurlClientConfiguration) throws(TransferError) {
+        guard let multi = curl_multi_init() else {
+            throw TransferError(code: .other, message: "curl_multi_init failed")
+        }
+        self.multi = multi
+        self.configuration = configuration
+        self.maxTransfers = min(max(1, configuration.maxTransfers), 100_000)  // clamp: no overflow below
+        // HTTP/2 multiplexing (the default since 7.62, set explicitly so it is not lost).
+        _ = ccurl_multi_setopt_long(multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX)
+        // Idle connections kept for reuse. curl's default (4 x handles currently added) shrinks
+        // whenever few transfers are in flight, closing connections the next batch would reuse.
+        _ = ccurl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, max(16, maxTransfers * 4))
+        if configuration.maxHostConnections > 0 {
+            _ = ccurl_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, configuration.maxHostConnections)
+        }
+        for entry in configuration.resolve where !entry.utf8.contains(0) {
+            if let list = curl_slist_append(resolveList, entry) { resolveList = list }
+        }
+        inbox = CurlMultiInbox(multi: multi)
+    }
+
+    deinit {
+        // Order matters: easy handles go first (none is attached any more), then the multi handle,
+        // then the RESOLVE list the handles pointed to.
+        active.removeAll()
+        freeHandles.removeAll()
+        curl_multi_cleanup(multi)
+        curl_slist_free_all(resolveList)
+    }
+
+    /// The thread body: returns after shutdown, with every caller resumed.
+    func run() {
+        var starts: [PendingTransfer] = []
+        var cancels: [PendingTransfer] = []
+        var running: Int32 = 0
+        while true {
+            starts.removeAll(keepingCapacity: true)
+            cancels.removeAll(keepingCapacity: true)
+            let shutdown = inbox.drain(starts: &starts, cancels: &cancels)
+            waiting.append(contentsOf: starts)
+            for pending in cancels {
+                cancel(pending, reason: "task cancelled")
+            }
+            if shutdown { break }
+            startWaiting()
+            _ = curl_multi_perform(multi, &running)
+            if readCompletions() {
+                startWaiting()  // new handles time out at once, so the poll below returns promptly
+            }
+            // Blocks until socket activity, curl's next timer, or curl_multi_wakeup from the inbox.
+            _ = curl_multi_poll(multi, nil, 0, 1000, nil)
+        }
+        cancelEverything()
+    }
+
+    // MARK: - Starting
+
+    private func startWaiting() {
+        while active.count < maxTransfers, waitingHead < waiting.count {
+            let pending = waiting[waitingHead]
+            waitingHead += 1
+            if !pending.isFinished { start(pending) }
+        }
+        if waitingHead == waiting.count {
+            waiting.removeAll(keepingCapacity: true)
+            waitingHead = 0
+        } else if waitingHead > 1024, waitingHead * 2 > waiting.count {
+            waiting.removeFirst(waitingHead)
+            waitingHead = 0
+        }
+    }
+
+    private func start(_ pending: PendingTransfer) {
+        guard let easy = freeHandles.popLast() ?? CurlEasyHandle(configuration: configuration, resolve: resolveList) else {
+            pending.finish(TransferResponse(effectiveURL: pending.request.url, error: TransferError(code: .other, message: "could not create a curl easy handle")))
+            return
+        }
+        let transfer = CurlTransfer(pending: pending, easy: easy, maxHeaderBytes: configuration.maxHeaderBytes)
+        guard transfer.configure() else {
+            transfer.detach()
+            freeHandles.append(easy)
+            pending.finish(TransferResponse(effectiveURL: pending.request.url, error: TransferError(code: .invalidRequest, message: "libcurl rejected a request option")))
+            return
+        }
+        // Into the table first: from add_handle on, curl may call back with the unretained pointer.
+        active[ObjectIdentifier(pending)] = transfer
+        let added = curl_multi_add_handle(multi, easy.raw)
+        guard added == CURLM_OK else {
+            active[ObjectIdentifier(pending)] = nil
+            transfer.detach()
+            freeHandles.append(easy)
+            let message = String(cString: curl_multi_strerror(added))
+            pending.finish(TransferResponse(effectiveURL: pending.request.url, error: TransferError(code: .other, message: message)))
+            return
+        }
+        publishInFlight()
+    }
+
+    // MARK: - Finishing
+
+    /// Drains curl's completion messages. Returns true when any transfer finished.
+    private func readCompletions() -> Bool {
+        var finishedAny = false
+        var remaining: Int32 = 0
+        while let message = curl_multi_info_read(multi, &remaining) {
+            guard message.pointee.msg == CURLMSG_DONE, let easyRaw = message.pointee.easy_handle else { continue }
+            // Read before remove_handle: the message does not survive it.
+            let result = message.pointee.data.result
+            var context: UnsafeMutableRawPointer?
+            guard ccurl_easy_getinfo_pointer(easyRaw, CURLINFO_PRIVATE, &context) == CURLE_OK, let context else {
+                _ = curl_multi_remove_handle(multi, easyRaw)  // not ours: cannot happen, but never leave it attached
+                continue
+            }
+            // Unretained: the `active` table still holds the transfer; it is removed in `finish`.
+            let transfer = Unmanaged<CurlTransfer>.fromOpaque(context).takeUnretainedValue()
+            finish(transfer, result: result, error: nil)
+            finishedAny = true
+        }
+        return finishedAny
+    }
+
+    private func cancel(_ pending: PendingTransfer, reason: String) {
+        if let transfer = active[ObjectIdentifier(pending)] {
+            finish(transfer, result: CURLE_OK, error: TransferError(code: .cancelled, message: reason))
+        } else {
+            // Waiting (its queue entry is skipped later) or already done (finish is then a no-op).
+            pending.finish(PendingTransfer.cancelledResponse(pending.request, reason: reason))
+        }
+    }
+
+    /// Detaches `transfer` from curl, recycles its handle and resumes the caller.
+    private func finish(_ transfer: CurlTransfer, result: CURLcode, error: TransferError?) {
+        let response = transfer.makeResponse(result: result, error: error, diagnosticBodyLimit: Self.diagnosticBodyLimit)
+        _ = curl_multi_remove_handle(multi, transfer.easy.raw)
+        // Only now may the transfer die: curl holds no pointer to it any more.
+        active[ObjectIdentifier(transfer.pending)] = nil
+        transfer.detach()
+        if freeHandles.count < maxTransfers { freeHandles.append(transfer.easy) }
+        publishInFlight()
+        transfer.pending.finish(response)
+    }
+
+    private func publishInFlight() {
+        let count = active.count
+        inbox.inFlight.store(count, ordering: .relaxed)
+        if count > inbox.maxInFlight.load(ordering: .relaxed) {
+            inbox.maxInFlight.store(count, ordering: .relaxed)  // only this thread writes it
+        }
+    }
+
+    /// Shutdown: every caller is resumed with `.cancelled`, and nothing can be submitted any more.
+    private func cancelEverything() {
+        let reason = "client shut down"
+        for transfer in Array(active.values) {
+            finish(transfer, result: CURLE_OK, error: TransferError(code: .cancelled, message: reason))
+        }
+        for pending in waiting[waitingHead...] {
+            pending.finish(PendingTransfer.cancelledResponse(pending.request, reason: reason))
+        }
+        waiting.removeAll()
+        waitingHead = 0
+        for pending in inbox.close() {
+            pending.finish(PendingTransfer.cancelledResponse(pending.request, reason: reason))
+        }
+    }
+}
+
+@available(*, unavailable)
+extension CurlMultiLoop: Sendable {}

@@ -1,0 +1,53 @@
+import CCurl
+
+extension CurlTransfer {
+    /// Collects status, headers, body, sizes and timings once curl reports the transfer done (or we
+    /// abort it). `error` overrides curl's result (cancellation).
+    func makeResponse(result: CURLcode, error: TransferError?, diagnosticBodyLimit: Int) -> TransferResponse {
+        let connect = easy.infoOffset(CURLINFO_CONNECT_TIME_T)
+        var failure = error
+        if failure == nil, result != CURLE_OK {
+            if var abort = abort {
+                abort.curlCode = Int32(bitPattern: result.rawValue)
+                failure = abort
+            } else {
+                failure = TransferError.mapping(result, message: easy.errorMessage(for: result), connectTimeMicroseconds: connect, osErrno: easy.infoLong(CURLINFO_OS_ERRNO))
+            }
+        }
+        let dns = easy.infoOffset(CURLINFO_NAMELOOKUP_TIME_T)
+        let appConnect = easy.infoOffset(CURLINFO_APPCONNECT_TIME_T)
+        let timings = TransferTimings(
+            dnsMs: Double(dns) / 1000,
+            connectMs: Double(max(0, connect - dns)) / 1000,
+            tlsMs: appConnect > 0 ? Double(max(0, appConnect - connect)) / 1000 : 0,
+            ttfbMs: Double(easy.infoOffset(CURLINFO_STARTTRANSFER_TIME_T)) / 1000,
+            totalMs: Double(easy.infoOffset(CURLINFO_TOTAL_TIME_T)) / 1000
+        )
+        var body = takeBody()
+        if failure != nil, body.count > diagnosticBodyLimit { body = [] }
+        let status = easy.infoLong(CURLINFO_RESPONSE_CODE)
+        let primaryIP = easy.infoString(CURLINFO_PRIMARY_IP)
+        return TransferResponse(
+            status: status != 0 ? status : parsedStatus,
+            headers: headers,
+            body: body,
+            rawBytes: easy.infoOffset(CURLINFO_SIZE_DOWNLOAD_T),
+            decodedBytes: decodedBytes,
+            effectiveURL: easy.infoString(CURLINFO_EFFECTIVE_URL) ?? pending.request.url,
+            primaryIP: primaryIP?.isEmpty == false ? primaryIP : nil,
+            httpVersion: Self.httpVersion(easy.infoLong(CURLINFO_HTTP_VERSION)),
+            timings: timings,
+            error: failure
+        )
+    }
+
+    private static func httpVersion(_ curlVersion: Int) -> Int {
+        switch curlVersion {
+        case Int(CURL_HTTP_VERSION_1_0): return 10
+        case Int(CURL_HTTP_VERSION_1_1): return 11
+        case Int(CURL_HTTP_VERSION_2_0): return 20
+        case Int(CURL_HTTP_VERSION_3): return 30
+        default: return 0
+        }
+    }
+}

@@ -1,0 +1,206 @@
+import CCurl
+
+/// The Swift side of one transfer while it is attached to the multi handle.
+///
+/// Owned by the loop's table (`CurlMultiLoop.active`); curl holds only an unretained pointer to it
+/// (WRITEDATA / HEADERDATA / XFERINFODATA / PRIVATE), which stays valid because the table entry is
+/// removed only after `curl_multi_remove_handle`. Every method runs on the multi thread, inside or
+/// between curl callbacks.
+final class CurlTransfer {
+    let pending: PendingTransfer
+    let easy: CurlEasyHandle
+    /// CURLOPT_HTTPHEADER list; curl does not copy it, so it lives as long as the transfer.
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+    private let maxBody: Int64
+    private let maxHeaderBytes: Int
+
+    private(set) var body: [UInt8] = []
+    private(set) var decodedBytes: Int64 = 0
+    private(set) var headers: [(name: String, value: String)] = []
+    private(set) var parsedStatus = 0
+    private var headerBytes = 0
+    /// Set once a final (non-1xx) header block ended; later header lines are trailers.
+    private var headersComplete = false
+    /// Why we aborted the transfer from a callback; takes precedence over curl's resulting code.
+    private(set) var abort: TransferError?
+    /// The body is read but not stored (an unaccepted media type with a small declared length).
+    private(set) var discardsBody = false
+
+    private static let maxReservation: Int64 = 1 << 20
+
+    init(pending: PendingTransfer, easy: CurlEasyHandle, maxHeaderBytes: Int) {
+        self.pending = pending
+        self.easy = easy
+        self.maxBody = Int64(pending.request.maxBodyBytes)
+        self.maxHeaderBytes = maxHeaderBytes
+    }
+
+    deinit {
+        curl_slist_free_all(headerList)
+    }
+
+    /// Sets the per-transfer options; the static ones were set once in `CurlEasyHandle.init`.
+    /// Returns false when curl rejects one.
+    func configure() -> Bool {
+        let request = pending.request
+        let handle = easy.raw
+        easy.errorBuffer[0] = 0  // curl only writes on failure; clear the previous transfer's text
+        for line in request.headers {
+            guard let appended = curl_slist_append(headerList, line) else { return false }
+            headerList = appended
+        }
+        // Unretained: the loop's `active` table keeps `self` alive until after remove_handle.
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        var ok = true
+        func check(_ code: CURLcode) { if code != CURLE_OK { ok = false } }
+        check(ccurl_easy_setopt_string(handle, CURLOPT_URL, request.url))
+        check(ccurl_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList))
+        check(ccurl_easy_setopt_long(handle, CURLOPT_TIMEOUT_MS, request.timeout.curlMilliseconds))
+        check(ccurl_easy_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, request.connectTimeout.curlMilliseconds))
+        check(ccurl_easy_setopt_long(handle, CURLOPT_LOW_SPEED_LIMIT, max(0, request.lowSpeedLimit)))
+        check(ccurl_easy_setopt_long(handle, CURLOPT_LOW_SPEED_TIME, request.lowSpeedLimit > 0 ? request.lowSpeedTime.curlSeconds : 0))
+        // Fails early on a too-large Content-Length; bodies without one are caught in the callbacks.
+        check(ccurl_easy_setopt_off_t(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(maxBody)))
+        check(ccurl_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, context))
+        check(ccurl_easy_setopt_pointer(handle, CURLOPT_HEADERDATA, context))
+        check(ccurl_easy_setopt_pointer(handle, CURLOPT_XFERINFODATA, context))
+        check(ccurl_easy_setopt_pointer(handle, CURLOPT_PRIVATE, context))
+        return ok
+    }
+
+    /// After `curl_multi_remove_handle`: unhooks and frees the header list so the recycled handle
+    /// holds no pointer into freed memory.
+    func detach() {
+        if headerList != nil {
+            _ = ccurl_easy_setopt_slist(easy.raw, CURLOPT_HTTPHEADER, nil)
+            curl_slist_free_all(headerList)
+            headerList = nil
+        }
+    }
+
+    /// Moves the body out (no copy-on-write copy).
+    func takeBody() -> [UInt8] {
+        var taken: [UInt8] = []
+        swap(&taken, &body)
+        return taken
+    }
+
+    // MARK: - Callbacks (return what curl documents; never trap)
+
+    /// Write callback: decoded body bytes. A short count makes curl fail with CURLE_WRITE_ERROR.
+    func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Int {
+        let count = Int64(bytes.count)
+        if decodedBytes + count > maxBody {
+            abort = TransferError(code: .tooLarge, message: "decoded body exceeds \(maxBody) bytes")
+            return 0
+        }
+        // Raw bytes too: curl's download counter is the body before content decoding.
+        if easy.infoOffset(CURLINFO_SIZE_DOWNLOAD_T) > maxBody {
+            abort = TransferError(code: .tooLarge, message: "body exceeds \(maxBody) bytes on the wire")
+            return 0
+        }
+        if !discardsBody { body.append(contentsOf: bytes) }
+        decodedBytes += count
+        return bytes.count
+    }
+
+    /// Progress callback: `downloaded` is the raw body count. Non-zero aborts the transfer
+    /// (CURLE_ABORTED_BY_CALLBACK).
+    func progress(downloaded: Int64) -> Int32 {
+        if downloaded > maxBody {
+            abort = TransferError(code: .tooLarge, message: "body exceeds \(maxBody) bytes on the wire")
+            return 1
+        }
+        return 0
+    }
+
+    /// Header callback: one complete header line (with CRLF), a status line, or the blank line.
+    func receiveHeader(_ line: UnsafeRawBufferPointer) -> Int {
+        headerBytes += line.count
+        if headerBytes > maxHeaderBytes {
+            abort = TransferError(code: .tooLarge, message: "response headers exceed \(maxHeaderBytes) bytes")
+            return 0
+        }
+        var end = line.count
+        while end > 0, line[end - 1] == 0x0A || line[end - 1] == 0x0D { end -= 1 }
+        let text = UnsafeRawBufferPointer(rebasing: line[0..<end])
+
+        if HeaderLine.isStatusLine(text) {
+            // A new response (after 1xx): only the last header block is reported.
+            parsedStatus = HeaderLine.status(text)
+            headers.removeAll(keepingCapacity: true)
+            headersComplete = false
+            return line.count
+        }
+        if headersComplete { return line.count }  // trailers after a chunked body: ignored
+        if text.isEmpty {
+            if parsedStatus >= 200 || parsedStatus == 0 {
+                headersComplete = true
+                let declaredLength = HeaderLine.contentLength(in: headers)
+                if let accepted = pending.request.acceptedMediaTypes, (200..<300).contains(parsedStatus),
+                   let mediaType = HeaderLine.mediaType(in: headers), !accepted.contains(mediaType) {
+                    if let declaredLength, declaredLength >= 0, declaredLength <= Int64(pending.request.skippedBodyReadLimit) {
+                        discardsBody = true
+                    } else {
+                        abort = TransferError(code: .bodySkipped, message: "body not read: Content-Type \(mediaType)")
+                        return 0
+                    }
+                }
+                if let length = declaredLength, length >= 0 {
+                    if length > maxBody {
+                        abort = TransferError(code: .tooLarge, message: "Content-Length \(length) exceeds \(maxBody) bytes")
+                        return 0
+                    }
+                    // Capped: a lying Content-Length must not pin memory before any byte arrives.
+                    body.reserveCapacity(Int(min(length, Self.maxReservation)))
+                }
+            }
+            return line.count
+        }
+        if text[0] == 0x20 || text[0] == 0x09 {
+            // obs-fold continuation line: part of the previous value.
+            if !headers.isEmpty {
+                headers[headers.count - 1].value += " " + HeaderLine.trimmed(text)
+            }
+            return line.count
+        }
+        if let field = HeaderLine.field(text) {
+            headers.append(field)
+        }
+        return line.count
+    }
+}
+
+@available(*, unavailable)
+extension CurlTransfer: Sendable {}
+
+// MARK: - C callbacks: capture nothing, context from the userdata pointer
+
+/// CURLOPT_WRITEFUNCTION. `userdata` is the unretained `CurlTransfer` (alive: see its doc).
+func curlWriteCallback(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ userdata: UnsafeMutableRawPointer?) -> Int {
+    guard let userdata else { return 0 }
+    let (total, overflow) = size.multipliedReportingOverflow(by: count)
+    if overflow { return 0 }
+    if total == 0 { return 0 }
+    guard let data else { return 0 }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
+    return transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: total))
+}
+
+/// CURLOPT_HEADERFUNCTION. `userdata` is the unretained `CurlTransfer`.
+func curlHeaderCallback(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ userdata: UnsafeMutableRawPointer?) -> Int {
+    guard let userdata else { return 0 }
+    let (total, overflow) = size.multipliedReportingOverflow(by: count)
+    if overflow { return 0 }
+    if total == 0 { return 0 }
+    guard let data else { return 0 }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
+    return transfer.receiveHeader(UnsafeRawBufferPointer(start: data, count: total))
+}
+
+/// CURLOPT_XFERINFOFUNCTION. `clientp` is the unretained `CurlTransfer`.
+func curlXferInfoCallback(_ clientp: UnsafeMutableRawPointer?, _ downloadTotal: curl_off_t, _ downloadNow: curl_off_t, _ uploadTotal: curl_off_t, _ uploadNow: curl_off_t) -> Int32 {
+    guard let clientp else { return 0 }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(clientp).takeUnretainedValue()
+    return transfer.progress(downloaded: Int64(downloadNow))
+}

@@ -1,0 +1,138 @@
+import CLibXML2
+
+/// What the SAX callbacks accumulate for one document. Owned by one ``HTMLLinkExtractor`` and
+/// touched only on the thread running its `extract` call; reset between documents so its buffers
+/// are reused.
+final class ExtractionState {
+    private enum TitleState { case notSeen, capturing, done }
+
+    let maxLinks: Int
+    private(set) var links: [HTMLLink] = []
+    private(set) var linksTruncated = 0
+    private(set) var baseHref: String?
+    private var baseSeen = false
+    private(set) var robotsNofollow = false
+    private(set) var robotsNoindex = false
+    private(set) var declaredCharset: String?
+    /// The context being parsed, set only for the duration of one parse, so the error callback
+    /// can read the element-stack depth and stop a parse that turned quadratic.
+    var parserContext: htmlParserCtxtPtr?
+    /// Element-stack entries libxml2 has scanned for unmatched or misplaced tags so far.
+    var stackScanWork = 0
+    var stoppedEarly = false
+
+    private var titleState = TitleState.notSeen
+    /// Collapsed title bytes; a few bytes beyond the cap are kept so the cut can find a boundary.
+    private var titleBytes: [UInt8] = []
+    private var titlePendingSpace = false
+    /// Open `<svg>` elements: an SVG `<title>` is a tooltip, not the document title.
+    private var svgDepth = 0
+
+    init(maxLinks: Int) {
+        self.maxLinks = max(0, maxLinks)
+    }
+
+    func reset() {
+        links = []
+        linksTruncated = 0
+        baseHref = nil
+        baseSeen = false
+        robotsNofollow = false
+        robotsNoindex = false
+        declaredCharset = nil
+        titleState = .notSeen
+        titleBytes.removeAll(keepingCapacity: true)
+        titlePendingSpace = false
+        svgDepth = 0
+        stackScanWork = 0
+        stoppedEarly = false
+    }
+
+    func summary() -> HTMLSummary {
+        HTMLSummary(
+            title: finishedTitle(),
+            links: links,
+            baseHref: baseHref,
+            robotsNofollow: robotsNofollow,
+            robotsNoindex: robotsNoindex,
+            declaredCharset: declaredCharset,
+            linksTruncated: linksTruncated,
+            parseStoppedEarly: stoppedEarly
+        )
+    }
+
+    // MARK: Elements
+
+    func addLink(_ url: UnsafeBufferPointer<UInt8>, kind: HTMLLink.Kind, nofollow: Bool) {
+        guard links.count < maxLinks else {
+            linksTruncated += 1
+            return
+        }
+        links.append(HTMLLink(url: ASCIIBytes.string(ASCIIBytes.trimmed(url)), kind: kind, nofollow: nofollow))
+    }
+
+    /// Only the first `<base>` that has an `href` counts (HTML's "frozen base URL").
+    func foundBase(href: UnsafeBufferPointer<UInt8>) {
+        guard !baseSeen else { return }
+        baseSeen = true
+        baseHref = ASCIIBytes.string(ASCIIBytes.trimmed(href))
+    }
+
+    func foundRobots(nofollow: Bool, noindex: Bool) {
+        robotsNofollow = robotsNofollow || nofollow
+        robotsNoindex = robotsNoindex || noindex
+    }
+
+    func foundCharset(_ label: UnsafeBufferPointer<UInt8>) {
+        guard declaredCharset == nil else { return }
+        let trimmed = ASCIIBytes.trimmed(label)
+        // A label is a short ASCII word; anything else is noise not worth reporting.
+        guard !trimmed.isEmpty, trimmed.count <= 64, trimmed.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { return }
+        declaredCharset = ASCIIBytes.string(trimmed)
+    }
+
+    func svgStarted() { svgDepth += 1 }
+    func svgEnded() { if svgDepth > 0 { svgDepth -= 1 } }
+
+    // MARK: Title
+
+    func titleStarted() {
+        guard titleState == .notSeen, svgDepth == 0 else { return }
+        titleState = .capturing
+    }
+
+    func titleEnded() {
+        if titleState == .capturing { titleState = .done }
+    }
+
+    /// Appends title text, collapsing runs of ASCII whitespace into one pending space so the
+    /// buffer never holds more than the cap plus one character.
+    func characters(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard titleState == .capturing else { return }
+        let limit = HTMLSummary.maxTitleBytes + 4
+        for byte in bytes {
+            if titleBytes.count >= limit { return }
+            if ASCIIBytes.isWhitespace(byte) {
+                titlePendingSpace = !titleBytes.isEmpty
+            } else {
+                if titlePendingSpace {
+                    titleBytes.append(0x20)
+                    titlePendingSpace = false
+                }
+                titleBytes.append(byte)
+            }
+        }
+    }
+
+    private func finishedTitle() -> String? {
+        guard titleState != .notSeen else { return nil }
+        var end = titleBytes.count
+        if end > HTMLSummary.maxTitleBytes {
+            end = HTMLSummary.maxTitleBytes
+            // Back up to the start of the character that straddles the cap.
+            while end > 0, titleBytes[end] & 0xC0 == 0x80 { end -= 1 }
+        }
+        while end > 0, titleBytes[end - 1] == 0x20 { end -= 1 }
+        return titleBytes.withUnsafeBufferPointer { ASCIIBytes.string(UnsafeBufferPointer(rebasing: $0[0..<end])) }
+    }
+}

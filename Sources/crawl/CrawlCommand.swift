@@ -1,0 +1,48 @@
+import ArgumentParser
+import CrawlRuntime
+import Foundation
+
+@main
+struct CrawlCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "crawl",
+        abstract: "A fast, polite web crawler that writes one JSON line per URL.",
+        usage: """
+            crawl --seeds <file> [options]
+            crawl demo [options]
+            """,
+        discussion: """
+            Fetches every page reachable from the seeds within --scope, once per normalised URL, and \
+            writes one JSONL record per URL outcome (see docs/jsonl-schema.md).
+
+            \(ExitStatus.helpText)
+            """,
+        subcommands: [DemoCommand.self]
+    )
+
+    @Option(help: ArgumentHelp("File with one seed URL per line; blank lines and # comments are ignored.", valueName: "file"))
+    // Optional in the type, and checked in run() rather than validate(): ArgumentParser validates
+    // every command on the path, so a required root option would also be demanded by `crawl demo`.
+    var seeds: String?
+
+    @OptionGroup var options: CrawlOptions
+
+    func run() async throws {
+        guard let seeds else {
+            throw ValidationError("Missing --seeds <file> (or run `crawl demo` to crawl the bundled demo site).")
+        }
+        let file: SeedFile
+        do {
+            file = try SeedFile.load(path: seeds)
+        } catch {
+            throw ValidationError("--seeds: \(error)")
+        }
+        for line in file.invalid {
+            Console.error("\(seeds):\(line.number): \(line.reason): \(line.text)")
+        }
+        guard !file.seeds.isEmpty else {
+            throw ValidationError("--seeds: \(seeds) has no valid http(s) seed URL.")
+        }
+        _ = try await CrawlRunner.run(seeds: file.seeds, options: options)
+    }
+}

@@ -1,0 +1,103 @@
+import ArgumentParser
+import CrawlRuntime
+import CrawlerCore
+import Foundation
+
+/// Options shared by `crawl` and `crawl demo`.
+struct CrawlOptions: ParsableArguments {
+    @Option(help: "Most transfers in flight at once (the fetch pool's size).")
+    var concurrency: Int = 32
+
+    @Option(help: "Parse threads (default: the number of CPU cores).")
+    var parseWorkers: Int?
+
+    @Option(help: ArgumentHelp("Where to write the JSONL records; '-' for stdout.",
+                               discussion: "Default: Output/crawl-<UTC time>.jsonl", valueName: "path"))
+    var output: String?
+
+    @Option(help: "Follow links at most this many hops from the seeds (seeds are depth 0).")
+    var maxDepth: Int?
+
+    @Option(help: "Fetch at most this many URLs (each gets one record).")
+    var maxPages: Int?
+
+    @Option(help: "Which links to follow: host (the seeds' host names), domain (their registrable domains), all.")
+    var scope: ScopeMode = .host
+
+    @Option(help: "The User-Agent header sent with every request.")
+    var userAgent: String = FetchSettings.defaultUserAgent
+
+    @Option(help: ArgumentHelp("Total time allowed for one request, in seconds.", valueName: "seconds"))
+    var timeout: Double = 30
+
+    @Option(help: ArgumentHelp("Time allowed to connect, in seconds.", valueName: "seconds"))
+    var connectTimeout: Double = 10
+
+    @Option(help: ArgumentHelp("Largest body accepted (raw and decoded); larger ones are cut off as too_large. Units: KiB, MiB, GiB, kB, MB.", valueName: "bytes"))
+    var maxBodyBytes: ByteSize = ByteSize(bytes: 10 << 20)
+
+    @Option(help: "Most redirect hops followed for one URL.")
+    var maxRedirects: Int = 5
+
+    @Option(help: ArgumentHelp("Resolve HOST:PORT to ADDRESS instead of using DNS (like curl --resolve); repeatable.", valueName: "host:port:address"))
+    var resolve: [String] = []
+
+    func validate() throws {
+        guard (1...10_000).contains(concurrency) else {
+            throw ValidationError("--concurrency must be between 1 and 10000 (got \(concurrency)).")
+        }
+        if let parseWorkers, !(1...256).contains(parseWorkers) {
+            throw ValidationError("--parse-workers must be between 1 and 256 (got \(parseWorkers)).")
+        }
+        if let maxDepth, maxDepth < 0 {
+            throw ValidationError("--max-depth must be 0 or more (got \(maxDepth)).")
+        }
+        if let maxPages, maxPages < 1 {
+            throw ValidationError("--max-pages must be 1 or more (got \(maxPages)).")
+        }
+        guard timeout.isFinite, timeout > 0, timeout <= 86_400 else {
+            throw ValidationError("--timeout must be a number of seconds above 0 and at most 86400.")
+        }
+        guard connectTimeout.isFinite, connectTimeout > 0, connectTimeout <= 86_400 else {
+            throw ValidationError("--connect-timeout must be a number of seconds above 0 and at most 86400.")
+        }
+        guard maxBodyBytes.bytes >= 1 else {
+            throw ValidationError("--max-body-bytes must be at least 1 byte.")
+        }
+        guard (0...50).contains(maxRedirects) else {
+            throw ValidationError("--max-redirects must be between 0 and 50 (got \(maxRedirects)).")
+        }
+        guard !userAgent.isEmpty, !userAgent.contains(where: { $0 == "\r" || $0 == "\n" }) else {
+            throw ValidationError("--user-agent must be a non-empty single line.")
+        }
+        for entry in resolve where entry.split(separator: ":", omittingEmptySubsequences: false).count < 3 {
+            throw ValidationError("--resolve takes HOST:PORT:ADDRESS (got '\(entry)').")
+        }
+    }
+
+    func crawlConfiguration(seeds: [CrawlURL.WebURL]) -> CrawlConfiguration {
+        CrawlConfiguration(
+            seeds: seeds, concurrency: concurrency,
+            parseWorkers: parseWorkers ?? CrawlSession.defaultParseWorkers,
+            maxDepth: maxDepth, maxPages: maxPages, scope: scope, maxRedirects: maxRedirects)
+    }
+
+    var fetchSettings: FetchSettings {
+        FetchSettings(
+            maxTransfers: concurrency, userAgent: userAgent, timeout: .milliseconds(Int64(timeout * 1000)),
+            connectTimeout: .milliseconds(Int64(connectTimeout * 1000)), maxBodyBytes: maxBodyBytes.bytes,
+            resolve: resolve)
+    }
+}
+
+extension ScopeMode: ExpressibleByArgument {}
+
+extension ByteSize: ExpressibleByArgument {
+    public init?(argument: String) {
+        self.init(parsing: argument)
+    }
+
+    public var defaultValueDescription: String { description }
+}
+
+import CrawlURL

@@ -1,0 +1,58 @@
+import ArgumentParser
+import CrawlRuntime
+import CrawlURL
+import DemoSite
+import Foundation
+
+/// `crawl demo`: serves a generated multi-host site on 127.0.0.1 inside this process and crawls it
+/// through the normal pipeline, so a new user sees the crawler work without a site of their own.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Start a generated multi-host demo site on 127.0.0.1 and crawl it.",
+        discussion: """
+            The site has --hosts hosts (one port each) of --pages-per-host pages, with links between \
+            hosts, a robots.txt, some 404s, redirects, non-HTML files, slow pages and large pages.
+            """
+    )
+
+    @Option(help: "Hosts of the demo site (one port on 127.0.0.1 each).")
+    var hosts: Int = 4
+
+    @Option(help: "Pages per host.")
+    var pagesPerHost: Int = 100
+
+    @OptionGroup var options: CrawlOptions
+
+    func validate() throws {
+        guard (1...64).contains(hosts) else { throw ValidationError("--hosts must be between 1 and 64.") }
+        guard (1...100_000).contains(pagesPerHost) else {
+            throw ValidationError("--pages-per-host must be between 1 and 100000.")
+        }
+    }
+
+    func run() async throws {
+        var config = DemoSiteConfig()
+        config.hosts = hosts
+        config.pagesPerHost = pagesPerHost
+        let site: DemoSite
+        do {
+            site = try await DemoSite.start(config)
+        } catch {
+            Console.error("cannot start the demo site: \(error)")
+            throw ExitStatus.fatal
+        }
+        Console.info("crawl demo: serving \(hosts) hosts × \(pagesPerHost) pages at \(site.baseURLs.joined(separator: " "))")
+        let seeds = site.seeds.compactMap { WebURL.parse($0) }
+        do {
+            let (summary, _) = try await CrawlRunner.run(seeds: seeds, options: options)
+            let reachable = site.manifest.pages.count
+            Console.info("crawl demo: \(summary.statistics.records) records for \(reachable) reachable URLs; "
+                         + "the server answered \(site.stats.totalRequests) requests")
+        } catch {
+            await site.shutdown()
+            throw error
+        }
+        await site.shutdown()
+    }
+}

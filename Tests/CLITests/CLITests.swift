@@ -1,0 +1,109 @@
+import DemoSite
+import Foundation
+import Testing
+
+@Suite("The crawl binary", .serialized)
+struct CLITests {
+    @Test func helpListsFlagsAndExitCodes() async throws {
+        let result = try await BinaryRunner.run(["--help"])
+        #expect(result.status == 0)
+        for flag in ["--seeds", "--concurrency", "--parse-workers", "--output", "--max-depth", "--max-pages",
+                     "--scope", "--user-agent", "--timeout", "--connect-timeout", "--max-body-bytes",
+                     "--max-redirects", "demo", "Exit codes", "64"] {
+            #expect(result.stdout.contains(flag), "help lacks \(flag)")
+        }
+    }
+
+    @Test(arguments: [
+        (["--seeds", "x", "--concurrency", "0"], "--concurrency"),
+        (["--seeds", "x", "--max-body-bytes", "ten"], "--max-body-bytes"),
+        (["--seeds", "x", "--scope", "planet"], "--scope"),
+        (["--seeds", "x", "--timeout", "-1"], "--timeout"),
+        (["--seeds", "/nonexistent/seeds.txt"], "--seeds"),
+        (["--concurrency", "4"], "--seeds"),
+        (["--seeds", "x", "--bogus"], "--bogus"),
+    ])
+    func usageErrorsExit64NamingTheFlag(arguments: [String], flag: String) async throws {
+        let directory = try BinaryRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "http://127.0.0.1:9/\n".write(to: directory.appendingPathComponent("x"), atomically: true, encoding: .utf8)
+        let result = try await BinaryRunner.run(arguments, in: directory)
+        #expect(result.status == 64, "\(arguments): \(result.stderr)")
+        #expect(result.stderr.contains(flag), "\(arguments): \(result.stderr)")
+    }
+
+    @Test func seedsWithoutAValidURLAreAUsageErrorNamingTheLines() async throws {
+        let directory = try BinaryRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "# comment\n\nnot a url\nftp://example.test/\n".write(
+            to: directory.appendingPathComponent("seeds.txt"), atomically: true, encoding: .utf8)
+        let result = try await BinaryRunner.run(["--seeds", "seeds.txt"], in: directory)
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("seeds.txt:3"))
+        #expect(result.stderr.contains("seeds.txt:4"))
+        #expect(!result.stderr.contains("seeds.txt:1:"))
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func crawlsALocalSiteToJSONL() async throws {
+        let site = try await DemoSite.start(DemoSiteConfig(hosts: 2, pagesPerHost: 40, slowPageEvery: 0, largePageEvery: 0))
+        let directory = try BinaryRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try (site.seeds.joined(separator: "\n") + "\nnot-a-url\n").write(
+            to: directory.appendingPathComponent("seeds.txt"), atomically: true, encoding: .utf8)
+        let result = try await BinaryRunner.run(["--seeds", "seeds.txt", "--concurrency", "8"], in: directory)
+        await site.shutdown()
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("seeds.txt:2"))
+        #expect(result.stdout.isEmpty)
+        // Default output: Output/crawl-<UTC time>.jsonl under the working directory.
+        let outputs = try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("Output").path)
+        #expect(outputs.count == 1)
+        let name = try #require(outputs.first)
+        #expect(name.hasPrefix("crawl-") && name.hasSuffix("Z.jsonl"))
+        let data = try Data(contentsOf: directory.appendingPathComponent("Output").appendingPathComponent(name))
+        let lines = data.split(separator: 0x0A)
+        var urls = Set<String>()
+        var covered = Set<String>()
+        for line in lines {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any])
+            let url = try #require(object["url"] as? String)
+            urls.insert(url)
+            covered.insert(url)
+            if (object["redirects"] as? Int ?? 0) > 0, let final = object["final_url"] as? String { covered.insert(final) }
+        }
+        #expect(urls.contains(site.seeds[0]))
+        #expect(urls.count == lines.count)
+        #expect(covered == Set(site.manifest.pages.keys))
+        #expect(site.stats.totalRequests == site.manifest.pages.count)
+        #expect(result.stderr.contains("crawl: \(lines.count) URLs"))
+    }
+
+    @Test func unwritableOutputExits1BeforeAnyFetch() async throws {
+        let server = try await LocalHTTPServer.start { _ in .html("<title>x</title>") }
+        let directory = try BinaryRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "\(server.baseURL)/\n".write(to: directory.appendingPathComponent("seeds.txt"), atomically: true, encoding: .utf8)
+        let result = try await BinaryRunner.run(
+            ["--seeds", "seeds.txt", "--output", "/nonexistent-dir/out.jsonl"], in: directory)
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("/nonexistent-dir/out.jsonl"))
+        #expect(server.stats.totalRequests == 0)
+        await server.shutdown()
+    }
+
+    @Test func outputToStdout() async throws {
+        let server = try await LocalHTTPServer.start { request in
+            request.path == "/" ? .html("<title>only</title>") : .notFound()
+        }
+        let directory = try BinaryRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "\(server.baseURL)/\n".write(to: directory.appendingPathComponent("seeds.txt"), atomically: true, encoding: .utf8)
+        let result = try await BinaryRunner.run(["--seeds", "seeds.txt", "--output", "-"], in: directory)
+        await server.shutdown()
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == 1)
+        #expect(lines.first?.contains("\"title\":\"only\"") == true)
+    }
+}
