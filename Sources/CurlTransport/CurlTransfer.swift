@@ -178,24 +178,26 @@ extension CurlTransfer: Sendable {}
 
 /// CURLOPT_WRITEFUNCTION. `userdata` is the unretained `CurlTransfer` (alive: see its doc).
 func curlWriteCallback(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ userdata: UnsafeMutableRawPointer?) -> Int {
-    guard let userdata else { return 0 }
-    let (total, overflow) = size.multipliedReportingOverflow(by: count)
-    if overflow { return 0 }
-    if total == 0 { return 0 }
-    guard let data else { return 0 }
-    let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
-    return transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: total))
+    guard let (transfer, bytes) = callbackArguments(data, size, count, userdata) else { return 0 }
+    return transfer.receiveBody(bytes)
 }
 
 /// CURLOPT_HEADERFUNCTION. `userdata` is the unretained `CurlTransfer`.
 func curlHeaderCallback(_ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ userdata: UnsafeMutableRawPointer?) -> Int {
-    guard let userdata else { return 0 }
+    guard let (transfer, bytes) = callbackArguments(data, size, count, userdata) else { return 0 }
+    return transfer.receiveHeader(bytes)
+}
+
+/// The transfer and the bytes of a write or header callback; nil when curl passed nothing usable
+/// (the callers then return 0, which aborts the transfer as curl documents).
+private func callbackArguments(
+    _ data: UnsafeMutablePointer<CChar>?, _ size: Int, _ count: Int, _ userdata: UnsafeMutableRawPointer?
+) -> (CurlTransfer, UnsafeRawBufferPointer)? {
     let (total, overflow) = size.multipliedReportingOverflow(by: count)
-    if overflow { return 0 }
-    if total == 0 { return 0 }
-    guard let data else { return 0 }
+    guard let userdata, let data, !overflow, total > 0 else { return nil }
+    // Unretained: the `CurlTransfer` is owned by the loop's table while curl may call back.
     let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
-    return transfer.receiveHeader(UnsafeRawBufferPointer(start: data, count: total))
+    return (transfer, UnsafeRawBufferPointer(start: data, count: total))
 }
 
 /// CURLOPT_XFERINFOFUNCTION. `clientp` is the unretained `CurlTransfer`.

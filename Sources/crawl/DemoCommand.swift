@@ -22,6 +22,9 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Pages per host.")
     var pagesPerHost: Int = 100
 
+    @Option(help: ArgumentHelp("Only serve the site (until interrupted) and write its seed URL to this file; do not crawl. For crawling it from another process or with another crawler.", valueName: "seeds-file"))
+    var serve: String?
+
     @OptionGroup var options: CrawlOptions
 
     func validate() throws {
@@ -43,16 +46,66 @@ struct DemoCommand: AsyncParsableCommand {
             throw ExitStatus.fatal
         }
         Console.info("crawl demo: serving \(hosts) hosts × \(pagesPerHost) pages at \(site.baseURLs.joined(separator: " "))")
+        if let serve {
+            try await serveOnly(site, seedsFile: serve)
+            return
+        }
         let seeds = site.seeds.compactMap { WebURL.parse($0) }
         do {
             let (summary, _) = try await CrawlRunner.run(seeds: seeds, options: options)
             let reachable = site.manifest.pages.count
-            Console.info("crawl demo: \(summary.statistics.records) records for \(reachable) reachable URLs; "
-                         + "the server answered \(site.stats.totalRequests) requests")
+            Console.info("crawl demo: the site has \(reachable) reachable URLs; its servers answered "
+                         + "\(site.stats.totalRequests) requests for \(summary.statistics.records) records")
         } catch {
             await site.shutdown()
             throw error
         }
         await site.shutdown()
+    }
+
+    /// Serves until SIGINT or SIGTERM, then shuts the servers down.
+    private func serveOnly(_ site: DemoSite, seedsFile: String) async throws {
+        do {
+            try (site.seeds.joined(separator: "\n") + "\n").write(toFile: seedsFile, atomically: true, encoding: .utf8)
+        } catch {
+            await site.shutdown()
+            Console.error("cannot write \(seedsFile): \(error.localizedDescription)")
+            throw ExitStatus.fatal
+        }
+        Console.info("crawl demo: \(site.manifest.pages.count) reachable URLs; seeds written to \(seedsFile); Ctrl-C to stop")
+        await waitForTerminationSignal()
+        Console.info("crawl demo: served \(site.stats.totalRequests) requests")
+        await site.shutdown()
+    }
+}
+
+/// Suspends until SIGINT or SIGTERM arrives.
+private func waitForTerminationSignal() async {
+    let signals = AsyncStream<Void> { continuation in
+        let sources = SignalSources([SIGINT, SIGTERM]) { continuation.yield() }
+        continuation.onTermination = { _ in sources.cancel() }
+    }
+    for await _ in signals { break }
+}
+
+/// Dispatch sources that call `handler` on SIGINT/SIGTERM instead of the default termination.
+private final class SignalSources: @unchecked Sendable {
+    // @unchecked Sendable: `sources` is assigned once in init and never mutated; DispatchSource's
+    // cancel is thread-safe.
+    private let sources: [any DispatchSourceSignal]
+
+    init(_ numbers: [Int32], handler: @escaping @Sendable () -> Void) {
+        let queue = DispatchQueue(label: "crawl.signals")
+        sources = numbers.map { number in
+            signal(number, SIG_IGN)  // the source sees the signal; the default action must not run
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setEventHandler(handler: handler)
+            source.resume()
+            return source
+        }
+    }
+
+    func cancel() {
+        sources.forEach { $0.cancel() }
     }
 }

@@ -33,6 +33,30 @@ struct FetchOutcomeTests {
     }
 
     @Test(.timeLimit(.minutes(1)))
+    func nonHTMLBodiesAreNotDownloaded() async throws {
+        let pdf = [UInt8](repeating: 0x25, count: 8_000_000)
+        let server = try await startServer { request in
+            switch request.path {
+            case "/": return .html("<a href=/doc.pdf>pdf</a><a href=/page>page</a>")
+            case "/doc.pdf": return ServerResponse(headers: [("Content-Type", "application/pdf")], body: .bytes(pdf))
+            case "/page": return .html("<title>page</title>")
+            default: return nil
+            }
+        }
+        let (sink, summary) = try await runCrawl(seeds: [server.baseURL + "/"], fetch: { $0.maxBodyBytes = 20_000_000 })
+        await server.shutdown()
+        let record = try #require(sink.byURL()[server.baseURL + "/doc.pdf"])
+        #expect(record.outcome == .unsupportedContent)
+        #expect(record.status == 200 && record.contentType == "application/pdf")
+        #expect(record.bytes == 0)
+        #expect(record.error == nil)
+        // The transfer was ended after the headers: the server could not finish sending 8 MB.
+        #expect(server.stats.log.first { $0.path == "/doc.pdf" }?.completed == false)
+        #expect(summary.statistics.bodyBytes < 100_000)
+        #expect(sink.byURL()[server.baseURL + "/page"]?.outcome == .ok)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
     func redirectsAreFollowedToTheLimit() async throws {
         let server = try await startServer { request in
             if request.path == "/" {
