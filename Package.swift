@@ -30,10 +30,12 @@ let package = Package(
 
         // C-free crawl logic.
         .target(name: "CrawlURL"),
+        .target(name: "RobotsTxt", exclude: ["DECISIONS.md"]),
         .target(
             name: "CrawlerCore",
             dependencies: [
                 "CrawlURL",
+                "RobotsTxt",
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "HeapModule", package: "swift-collections"),
             ]
@@ -62,8 +64,9 @@ let package = Package(
 
         .testTarget(name: "CrawlURLTests", dependencies: ["CrawlURL"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HTMLParsingTests", dependencies: ["HTMLParsing"]),
+        .testTarget(name: "RobotsTxtTests", dependencies: ["RobotsTxt"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CurlTransportTests", dependencies: ["CurlTransport", "DemoSite"]),
-        .testTarget(name: "CrawlerCoreTests", dependencies: ["CrawlerCore", "CrawlURL"]),
+        .testTarget(name: "CrawlerCoreTests", dependencies: ["CrawlerCore", "CrawlURL", "RobotsTxt"]),
         .testTarget(name: "DemoSiteTests", dependencies: ["DemoSite"]),
         .testTarget(name: "EndToEndTests", dependencies: ["CrawlRuntime", "CrawlerCore", "DemoSite", "CrawlURL"]),
         .testTarget(name: "CLITests", dependencies: ["DemoSite", "crawl"]),

@@ -21,11 +21,15 @@ public final class CurlFetcher: Fetcher {
     }
 
     public func fetch(_ request: FetchRequest) async -> Result<FetchResponse, FetchFailure> {
-        let transfer = TransferRequest(
+        var transfer = TransferRequest(
             url: request.url.href, headers: [], maxBodyBytes: settings.maxBodyBytes, timeout: settings.timeout,
             connectTimeout: settings.connectTimeout, lowSpeedLimit: settings.lowSpeedLimit,
             lowSpeedTime: settings.lowSpeedTime,
             acceptedMediaTypes: request.htmlOnly ? Self.htmlMediaTypes : nil)
+        if request.isRobots {
+            transfer.maxBodyBytes = FetchRequest.robotsMaxBytes
+            transfer.truncatesBody = true
+        }
         let response = await client.perform(transfer)
         let timings = FetchTimings(
             dnsMs: response.timings.dnsMs, connectMs: response.timings.connectMs,
@@ -39,7 +43,8 @@ public final class CurlFetcher: Fetcher {
         }
         return .success(FetchResponse(
             status: response.status, contentType: contentType, location: response.header("Location"),
-            body: response.body, bodySkipped: response.error?.code == .bodySkipped, timings: timings))
+            body: response.body, bodySkipped: response.error?.code == .bodySkipped,
+            retryAfter: response.header("Retry-After"), timings: timings))
     }
 
     /// Media types whose bodies the crawl parses; others are recorded without downloading the body.

@@ -6,6 +6,13 @@ extension CurlTransfer {
     func makeResponse(result: CURLcode, error: TransferError?, diagnosticBodyLimit: Int) -> TransferResponse {
         let connect = easy.infoOffset(CURLINFO_CONNECT_TIME_T)
         var failure = error
+        // Cutting the body at the cap on purpose ends curl's transfer with a write error; it is a
+        // complete response for the caller.
+        if failure == nil, truncated, result == CURLE_WRITE_ERROR {
+            var response = makeResponse(result: CURLE_OK, error: nil, diagnosticBodyLimit: diagnosticBodyLimit)
+            response.bodyTruncated = true
+            return response
+        }
         if failure == nil, result != CURLE_OK {
             if var abort = abort {
                 abort.curlCode = Int32(bitPattern: result.rawValue)

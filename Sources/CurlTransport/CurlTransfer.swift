@@ -25,6 +25,14 @@ final class CurlTransfer {
     private(set) var abort: TransferError?
     /// The body is read but not stored (an unaccepted media type with a small declared length).
     private(set) var discardsBody = false
+    /// The body was cut at the cap on purpose (`TransferRequest.truncatesBody`).
+    private(set) var truncated = false
+
+    /// The cap on raw (on-the-wire) bytes: the body cap, or more room when truncating, since the
+    /// decoded cap then ends the transfer and raw bytes may run ahead of decoded ones.
+    private var rawCap: Int64 {
+        pending.request.truncatesBody ? maxBody * 2 + 65_536 : maxBody
+    }
 
     private static let maxReservation: Int64 = 1 << 20
 
@@ -60,7 +68,8 @@ final class CurlTransfer {
         check(ccurl_easy_setopt_long(handle, CURLOPT_LOW_SPEED_LIMIT, max(0, request.lowSpeedLimit)))
         check(ccurl_easy_setopt_long(handle, CURLOPT_LOW_SPEED_TIME, request.lowSpeedLimit > 0 ? request.lowSpeedTime.curlSeconds : 0))
         // Fails early on a too-large Content-Length; bodies without one are caught in the callbacks.
-        check(ccurl_easy_setopt_off_t(handle, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(maxBody)))
+        // (0 = no limit: a truncating transfer must accept a large Content-Length and cut the body.)
+        check(ccurl_easy_setopt_off_t(handle, CURLOPT_MAXFILESIZE_LARGE, pending.request.truncatesBody ? 0 : curl_off_t(maxBody)))
         check(ccurl_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, context))
         check(ccurl_easy_setopt_pointer(handle, CURLOPT_HEADERDATA, context))
         check(ccurl_easy_setopt_pointer(handle, CURLOPT_XFERINFODATA, context))
@@ -91,11 +100,19 @@ final class CurlTransfer {
     func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Int {
         let count = Int64(bytes.count)
         if decodedBytes + count > maxBody {
+            if pending.request.truncatesBody {
+                // Keep what fits and end the transfer; `makeResponse` reports it as complete.
+                let room = Int(maxBody - decodedBytes)
+                if !discardsBody { body.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[0..<room])) }
+                decodedBytes += Int64(room)
+                truncated = true
+                return 0
+            }
             abort = TransferError(code: .tooLarge, message: "decoded body exceeds \(maxBody) bytes")
             return 0
         }
         // Raw bytes too: curl's download counter is the body before content decoding.
-        if easy.infoOffset(CURLINFO_SIZE_DOWNLOAD_T) > maxBody {
+        if easy.infoOffset(CURLINFO_SIZE_DOWNLOAD_T) > rawCap {
             abort = TransferError(code: .tooLarge, message: "body exceeds \(maxBody) bytes on the wire")
             return 0
         }
@@ -107,7 +124,7 @@ final class CurlTransfer {
     /// Progress callback: `downloaded` is the raw body count. Non-zero aborts the transfer
     /// (CURLE_ABORTED_BY_CALLBACK).
     func progress(downloaded: Int64) -> Int32 {
-        if downloaded > maxBody {
+        if downloaded > rawCap {
             abort = TransferError(code: .tooLarge, message: "body exceeds \(maxBody) bytes on the wire")
             return 1
         }
@@ -147,7 +164,7 @@ final class CurlTransfer {
                     }
                 }
                 if let length = declaredLength, length >= 0 {
-                    if length > maxBody {
+                    if length > maxBody, !pending.request.truncatesBody {
                         abort = TransferError(code: .tooLarge, message: "Content-Length \(length) exceeds \(maxBody) bytes")
                         return 0
                     }

@@ -26,6 +26,10 @@ public struct TransferRequest: Sendable {
     public var acceptedMediaTypes: Set<String>?
     /// See `acceptedMediaTypes`.
     public var skippedBodyReadLimit: Int = 64 << 10
+    /// When true, a body over `maxBodyBytes` is cut at the cap and the transfer ends successfully with
+    /// `TransferResponse.bodyTruncated` set, instead of failing with `tooLarge` (robots.txt: RFC 9309
+    /// asks to parse the first 500 KiB). Raw bytes are still capped, at twice the cap plus 64 KiB.
+    public var truncatesBody = false
 
     /// Creates a request with crawler-friendly defaults (10 MiB cap, 30 s total, 10 s connect,
     /// abort below 1 KiB/s over 15 s).

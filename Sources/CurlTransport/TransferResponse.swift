@@ -24,6 +24,8 @@ public struct TransferResponse: Sendable {
     public var timings: TransferTimings
     /// Nil when the transfer completed (any HTTP status); otherwise why it did not.
     public var error: TransferError?
+    /// The body was cut at `maxBodyBytes` (only with `TransferRequest.truncatesBody`).
+    public var bodyTruncated = false
 
     public init(
         status: Int = 0,

@@ -39,6 +39,24 @@ struct CrawlOptions: ParsableArguments {
     @Option(help: "Most redirect hops followed for one URL.")
     var maxRedirects: Int = 5
 
+    @Option(help: ArgumentHelp("Requests per second per host (token refill rate); 0 = unlimited. Default 2 (crawl demo: 0).", valueName: "rate"))
+    var hostRate: Double?
+
+    @Option(help: ArgumentHelp("Requests that may start back to back on an idle host (bucket size). Default 2.", valueName: "count"))
+    var hostBurst: Double?
+
+    @Option(help: ArgumentHelp("Most transfers in flight to one host. Default 2 (crawl demo: 8).", valueName: "count"))
+    var hostConcurrency: Int?
+
+    @Option(help: "Retries of transient failures (timeouts, resets, 5xx, 429), with exponential backoff.")
+    var retries: Int = 2
+
+    @Option(help: ArgumentHelp("The largest robots.txt Crawl-delay honoured; hosts asking more are skipped.", valueName: "seconds"))
+    var maxCrawlDelay: Double = 30
+
+    @Flag(help: "Do not fetch or obey robots.txt (prints a warning). Only for sites you own.")
+    var noRobots = false
+
     @Option(help: ArgumentHelp("Resolve HOST:PORT to ADDRESS instead of using DNS (like curl --resolve); repeatable.", valueName: "host:port:address"))
     var resolve: [String] = []
 
@@ -70,16 +88,46 @@ struct CrawlOptions: ParsableArguments {
         guard !userAgent.isEmpty, !userAgent.contains(where: { $0 == "\r" || $0 == "\n" }) else {
             throw ValidationError("--user-agent must be a non-empty single line.")
         }
+        if let hostRate, !(hostRate.isFinite && hostRate >= 0 && hostRate <= 100_000) {
+            throw ValidationError("--host-rate must be a number of requests per second from 0 (unlimited) to 100000.")
+        }
+        if let hostBurst, !(hostBurst.isFinite && hostBurst >= 1 && hostBurst <= 100_000) {
+            throw ValidationError("--host-burst must be a number from 1 to 100000.")
+        }
+        if let hostConcurrency, !(1...10_000).contains(hostConcurrency) {
+            throw ValidationError("--host-concurrency must be between 1 and 10000 (got \(hostConcurrency)).")
+        }
+        guard (0...10).contains(retries) else {
+            throw ValidationError("--retries must be between 0 and 10 (got \(retries)).")
+        }
+        guard maxCrawlDelay.isFinite, maxCrawlDelay >= 0, maxCrawlDelay <= 86_400 else {
+            throw ValidationError("--max-crawl-delay must be a number of seconds from 0 to 86400.")
+        }
         for entry in resolve where entry.split(separator: ":", omittingEmptySubsequences: false).count < 3 {
             throw ValidationError("--resolve takes HOST:PORT:ADDRESS (got '\(entry)').")
         }
     }
 
-    func crawlConfiguration(seeds: [CrawlURL.WebURL]) -> CrawlConfiguration {
-        CrawlConfiguration(
+    /// Politeness defaults: what `crawl` uses on other people's sites, and what `crawl demo` uses on
+    /// its own local site.
+    struct PolitenessDefaults {
+        var hostRate: Double
+        var hostBurst: Double
+        var hostConcurrency: Int
+
+        static let crawl = PolitenessDefaults(hostRate: 2, hostBurst: 2, hostConcurrency: 2)
+        static let demo = PolitenessDefaults(hostRate: 0, hostBurst: 2, hostConcurrency: 8)
+    }
+
+    func crawlConfiguration(seeds: [CrawlURL.WebURL], defaults: PolitenessDefaults = .crawl) -> CrawlConfiguration {
+        let politeness = PolitenessSettings(
+            hostRate: hostRate ?? defaults.hostRate, hostBurst: hostBurst ?? defaults.hostBurst,
+            obeyRobots: !noRobots, robotsUserAgent: userAgent, maxCrawlDelay: maxCrawlDelay, retries: retries)
+        return CrawlConfiguration(
             seeds: seeds, concurrency: concurrency,
             parseWorkers: parseWorkers ?? CrawlSession.defaultParseWorkers,
-            maxDepth: maxDepth, maxPages: maxPages, scope: scope, maxRedirects: maxRedirects)
+            maxDepth: maxDepth, maxPages: maxPages, scope: scope, maxRedirects: maxRedirects,
+            hostConcurrency: min(concurrency, hostConcurrency ?? defaults.hostConcurrency), politeness: politeness)
     }
 
     var fetchSettings: FetchSettings {

@@ -7,9 +7,14 @@ import Foundation
 /// What `crawl` and `crawl demo` share: open the output (failing before any fetch if it is not
 /// writable), run the pipeline, flush, and print the summary.
 enum CrawlRunner {
-    static func run(seeds: [WebURL], options: CrawlOptions) async throws -> (CrawlSummary, String) {
+    static func run(
+        seeds: [WebURL], options: CrawlOptions, defaults: CrawlOptions.PolitenessDefaults = .crawl
+    ) async throws -> (CrawlSummary, String) {
         // A closed stdout pipe must become a write error we report, not a silent SIGPIPE death.
         signal(SIGPIPE, SIG_IGN)
+        if options.noRobots {
+            Console.error("warning: --no-robots: robots.txt is neither fetched nor obeyed")
+        }
         let outputPath = try options.output ?? defaultOutputPath()
         let writer: JSONLWriter
         do {
@@ -21,7 +26,7 @@ enum CrawlRunner {
         let summary: CrawlSummary
         do {
             summary = try await CrawlSession.run(
-                options.crawlConfiguration(seeds: seeds), fetch: options.fetchSettings, sink: writer)
+                options.crawlConfiguration(seeds: seeds, defaults: defaults), fetch: options.fetchSettings, sink: writer)
         } catch {
             Console.error("cannot start the fetch engine: \(error)")
             try? await writer.finish()

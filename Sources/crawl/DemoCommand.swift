@@ -52,7 +52,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
         let seeds = site.seeds.compactMap { WebURL.parse($0) }
         do {
-            let (summary, _) = try await CrawlRunner.run(seeds: seeds, options: options)
+            let (summary, _) = try await CrawlRunner.run(seeds: seeds, options: options, defaults: .demo)
             let reachable = site.manifest.pages.count
             Console.info("crawl demo: the site has \(reachable) reachable URLs; its servers answered "
                          + "\(site.stats.totalRequests) requests for \(summary.statistics.records) records")

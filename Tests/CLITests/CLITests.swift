@@ -51,7 +51,8 @@ struct CLITests {
         defer { try? FileManager.default.removeItem(at: directory) }
         try (site.seeds.joined(separator: "\n") + "\nnot-a-url\n").write(
             to: directory.appendingPathComponent("seeds.txt"), atomically: true, encoding: .utf8)
-        let result = try await BinaryRunner.run(["--seeds", "seeds.txt", "--concurrency", "8"], in: directory)
+        let result = try await BinaryRunner.run(
+            ["--seeds", "seeds.txt", "--concurrency", "8", "--host-rate", "0", "--host-concurrency", "4"], in: directory)
         await site.shutdown()
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("seeds.txt:2"))
@@ -75,7 +76,11 @@ struct CLITests {
         #expect(urls.contains(site.seeds[0]))
         #expect(urls.count == lines.count)
         #expect(covered == Set(site.manifest.pages.keys))
-        #expect(site.stats.totalRequests == site.manifest.pages.count)
+        // robots.txt is obeyed: disallowed URLs are recorded, never requested; each host's robots.txt
+        // is requested once.
+        #expect(site.stats.totalRequests == site.manifest.pages.count - site.manifest.robotsDisallowed.count + 2)
+        #expect(site.stats.hits("/robots.txt") == 2)
+        #expect(site.stats.log.allSatisfy { !$0.path.hasPrefix("/private/") })
         #expect(result.stderr.contains("crawl: \(lines.count) URLs"))
     }
 

@@ -197,7 +197,8 @@ struct CrawlerTests {
         }
         let fetcher = FakeFetcher(pages)
         let sink = CollectingRecordSink()
-        let configuration = CrawlConfiguration(seeds: [WebURL.parse("http://a.test/")!], concurrency: 4, parseWorkers: 1)
+        let configuration = CrawlConfiguration(
+            seeds: [WebURL.parse("http://a.test/")!], concurrency: 4, parseWorkers: 1, politeness: .unlimited)
         let crawler = Crawler(configuration: configuration, fetcher: fetcher, makeParser: { LineParser() }, sink: sink)
         let task = Task { await crawler.run() }
         // Wait (bounded) until all four fetch slots hold a slow transfer.

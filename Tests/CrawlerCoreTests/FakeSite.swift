@@ -90,7 +90,8 @@ func crawl(
     _ pages: [String: FakePage], seeds: [String], configure: (inout CrawlConfiguration) -> Void = { _ in },
     parser: LineParser = LineParser()
 ) async -> (CollectingRecordSink, FakeFetcher, CrawlSummary) {
-    var configuration = CrawlConfiguration(seeds: seeds.compactMap { WebURL.parse($0) }, concurrency: 8, parseWorkers: 2)
+    var configuration = CrawlConfiguration(
+        seeds: seeds.compactMap { WebURL.parse($0) }, concurrency: 8, parseWorkers: 2, politeness: .unlimited)
     configure(&configuration)
     let fetcher = FakeFetcher(pages)
     let sink = CollectingRecordSink()

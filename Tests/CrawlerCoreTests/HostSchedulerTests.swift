@@ -5,7 +5,7 @@ import Testing
 struct HostSchedulerTests {
     private func drain(_ scheduler: inout HostScheduler<String>, now: Duration = .zero) -> [String] {
         var out: [String] = []
-        while case .item(let item, _) = scheduler.next(now: now) { out.append(item) }
+        while case .item(let item, _, _) = scheduler.next(now: now) { out.append(item) }
         return out
     }
 
@@ -58,7 +58,7 @@ struct HostSchedulerTests {
         for index in 0..<1000 { scheduler.enqueue("x", host: "h\(index)", depth: 0, now: .zero) }
         #expect(scheduler.hostCount == 1000)
         var started: [String] = []
-        while case .item(_, let host) = scheduler.next(now: .zero) { started.append(host) }
+        while case .item(_, let host, _) = scheduler.next(now: .zero) { started.append(host) }
         for host in started { scheduler.complete(host: host, now: .zero) }
         #expect(started.count == 1000)
         #expect(scheduler.hostCount == 0)

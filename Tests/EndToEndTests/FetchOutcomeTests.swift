@@ -139,7 +139,8 @@ struct FetchOutcomeTests {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("e2e-\(UUID()).jsonl").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let writer = try JSONLWriter(path: path)
-        let configuration = CrawlConfiguration(seeds: site.seeds.compactMap { .parse($0) }, concurrency: 8, parseWorkers: 2)
+        let configuration = CrawlConfiguration(
+            seeds: site.seeds.compactMap { .parse($0) }, concurrency: 8, parseWorkers: 2, politeness: .unlimited)
         let summary = try await CrawlSession.run(configuration, fetch: FetchSettings(maxTransfers: 8), sink: writer)
         try await writer.finish()
         await site.shutdown()
@@ -150,7 +151,7 @@ struct FetchOutcomeTests {
         #expect(lines.count == summary.statistics.records)
         let required = ["schema_version", "url", "final_url", "host", "depth", "parent", "status", "outcome",
                         "content_type", "bytes", "title", "links_found", "links_enqueued", "redirects",
-                        "fetched_at", "time_ms", "timings", "error"]
+                        "redirect_target", "attempts", "rate_wait_ms", "fetched_at", "time_ms", "timings", "error"]
         var urls = Set<String>()
         for line in lines {
             #expect(String(validating: Array(line), as: UTF8.self) != nil)

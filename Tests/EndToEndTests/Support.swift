@@ -11,7 +11,8 @@ func runCrawl(
     fetch: (inout FetchSettings) -> Void = { _ in }
 ) async throws -> (CollectingRecordSink, CrawlSummary) {
     var configuration = CrawlConfiguration(
-        seeds: seeds.compactMap { WebURL.parse($0) }, concurrency: concurrency, parseWorkers: parseWorkers)
+        seeds: seeds.compactMap { WebURL.parse($0) }, concurrency: concurrency, parseWorkers: parseWorkers,
+        politeness: .unlimited)
     configure(&configuration)
     var settings = FetchSettings(maxTransfers: concurrency, timeout: .seconds(10), connectTimeout: .seconds(2))
     fetch(&settings)

@@ -18,12 +18,16 @@ public struct CrawlConfiguration: Sendable {
     public var hostConcurrency: Int
     /// Documents that may wait for a parse thread; when full, fetch workers wait instead of fetching.
     public var parseQueueCapacity: Int
+    /// Politeness: per-host rate limits, robots.txt, retries and backoff.
+    public var politeness: PolitenessSettings
 
     public init(
         seeds: [WebURL], concurrency: Int = 32, parseWorkers: Int = 2, maxDepth: Int? = nil,
         maxPages: Int? = nil, scope: ScopeMode = .host, maxRedirects: Int = 5,
-        hostConcurrency: Int? = nil, parseQueueCapacity: Int? = nil
+        hostConcurrency: Int? = nil, parseQueueCapacity: Int? = nil,
+        politeness: PolitenessSettings = PolitenessSettings()
     ) {
+        self.politeness = politeness
         self.seeds = seeds
         self.concurrency = max(1, concurrency)
         self.parseWorkers = max(1, parseWorkers)

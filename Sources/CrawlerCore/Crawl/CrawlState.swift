@@ -1,12 +1,18 @@
-/// The crawl's dispatch state: frontier (seen set + per-host queues), admission limits, and the count
-/// of URLs in progress. A pure value, mutated only under `Crawler`'s lock; time is passed in.
+import CrawlURL
+import RobotsTxt
+
+/// The crawl's dispatch state: frontier (seen set + per-host queues in the scheduler), politeness
+/// (robots.txt, throttling), admission limits, and the count of URLs in progress. A pure value,
+/// mutated only under `Crawler`'s lock; time is passed in.
 ///
 /// A URL is *active* from the moment a fetch slot takes it until its record is written, including
-/// while it waits for or sits in the parse pool. Redirect hops go back to the queue, so they are
-/// queued, not active, while they wait for their host.
+/// while it waits for or sits in the parse pool. Redirect hops and retries go back to the queue, so
+/// they are queued, not active, while they wait for their host. A host's robots.txt fetch is a queued
+/// or active job too, so the termination predicate covers it.
 struct CrawlState {
     var scheduler: HostScheduler<FetchJob>
     var seen = SeenSet()
+    private(set) var politeness: HostPoliteness
     private(set) var admitted = 0
     let maxPages: Int?
     private(set) var active = 0
@@ -15,8 +21,9 @@ struct CrawlState {
     /// URLs that were queued, never started, when dispatching stopped.
     private(set) var droppedAtStop = 0
 
-    init(hostConcurrency: Int, maxPages: Int?) {
-        scheduler = HostScheduler(hostConcurrency: hostConcurrency)
+    init(hostConcurrency: Int, maxPages: Int?, politeness settings: PolitenessSettings = .unlimited) {
+        scheduler = HostScheduler(hostConcurrency: hostConcurrency, rate: settings.hostRate, burst: settings.hostBurst)
+        politeness = HostPoliteness(settings: settings)
         self.maxPages = maxPages
     }
 
@@ -35,23 +42,53 @@ struct CrawlState {
         return admitted < maxPages
     }
 
+    enum Admission {
+        case queued
+        /// Seen before, over `--max-pages`, or stopping: nothing to do.
+        case rejected
+        /// Admitted, and already decided without a fetch (e.g. robots.txt disallows it): the job is
+        /// active and must be recorded with this outcome.
+        case record(FetchJob, Outcome)
+    }
+
     /// Admits a newly discovered URL unless seen before or over `--max-pages`.
-    mutating func admit(_ job: FetchJob, fingerprint: URLFingerprint, now: Duration) -> Bool {
-        guard !isStopping, canAdmit, seen.insert(fingerprint) else { return false }
+    mutating func admit(_ job: FetchJob, fingerprint: URLFingerprint, now: Duration) -> Admission {
+        guard !isStopping, canAdmit, seen.insert(fingerprint) else { return .rejected }
         admitted += 1
+        var job = job
+        job.queuedAt = now
+        switch politeness.verdict(host: job.hostKey, path: job.current.requestTarget, now: now) {
+        case .refused(let outcome):
+            active += 1
+            return .record(job, outcome)
+        case .needsRobots:
+            enqueueRobots(for: job.current, now: now)
+        case .allowed, .pending:
+            break
+        }
         scheduler.enqueue(job, host: job.hostKey, depth: job.depth, now: now)
-        return true
+        return .queued
+    }
+
+    enum Next {
+        case job(FetchJob)
+        /// Work is queued, but its hosts may not start before this instant.
+        case wait(until: Duration)
+        case none
     }
 
     /// The next job a fetch slot may start now, if any. The job becomes active.
-    mutating func next(now: Duration) -> FetchJob? {
-        guard !isStopping else { return nil }
+    mutating func next(now: Duration) -> Next {
+        guard !isStopping else { return .none }
         switch scheduler.next(now: now) {
-        case .item(let job, _):
+        case .item(var job, _, let readyAt):
             active += 1
-            return job
-        case .wait, .empty:
-            return nil
+            job.rateWait += max(.zero, min(now, readyAt) - job.queuedAt)
+            return .job(job)
+        case .wait(let until):
+            return .wait(until: until)
+        case .empty:
+            return .none
         }
     }
 
@@ -67,17 +104,121 @@ struct CrawlState {
         case alreadySeen
         /// The crawl is stopping; the job stays active and must be recorded.
         case stopping
+        /// The target may not be fetched (robots.txt); the job stays active and must be recorded.
+        case refused(Outcome)
     }
 
     /// Follows a redirect: marks the target seen and queues the job at the target's host, ahead of
-    /// that host's other work.
+    /// that host's other work, behind the host's robots.txt when it is not known yet.
     mutating func followRedirect(_ job: FetchJob, target: URLFingerprint, now: Duration) -> RedirectAdmission {
         if isStopping { return .stopping }
         guard seen.insert(target) else { return .alreadySeen }
+        var job = job
+        job.queuedAt = now
+        switch politeness.verdict(host: job.hostKey, path: job.current.requestTarget, now: now) {
+        case .refused(let outcome):
+            return .refused(outcome)
+        case .needsRobots:
+            enqueueRobots(for: job.current, now: now)
+        case .allowed, .pending:
+            break
+        }
         active -= 1
         scheduler.enqueuePriority(job, host: job.hostKey, now: now)
         return .queued
     }
+
+    /// Queues a job again at its host, ahead of the host's other work (a retry). Returns false when
+    /// stopping (the job stays active and must be recorded).
+    mutating func retry(_ job: FetchJob, now: Duration) -> Bool {
+        if isStopping { return false }
+        var job = job
+        job.queuedAt = now
+        active -= 1
+        scheduler.enqueuePriority(job, host: job.hostKey, now: now)
+        return true
+    }
+
+    /// Delays a host's next start by `delay` (backoff after a transient failure).
+    mutating func delayHost(_ host: String, by delay: Duration, now: Duration) {
+        scheduler.delay(host: host, until: now + delay, now: now)
+    }
+
+    /// A 429 or 503: lowers the host's rate and delays it. Returns the delay imposed.
+    mutating func throttled(host: String, retryAfter: Duration?, jitter: Double, now: Duration) -> Duration {
+        let wait = politeness.throttled(host: host, retryAfter: retryAfter, jitter: jitter)
+        applyRate(host: host, now: now)
+        scheduler.delay(host: host, until: now + wait, now: now)
+        return wait
+    }
+
+    /// A successful answer: a throttled host's rate recovers a little.
+    mutating func succeeded(host: String, now: Duration) {
+        if politeness.succeeded(host: host) { applyRate(host: host, now: now) }
+    }
+
+    func backoff(attempt: Int, jitter: Double) -> Duration {
+        politeness.backoff(attempt: attempt, jitter: jitter)
+    }
+
+    // MARK: - robots.txt
+
+    enum RobotsResult {
+        case rules(RobotsRules)
+        /// 5xx, 429 or a network failure.
+        case unreachable
+        /// The fetch was cancelled (the crawl is stopping).
+        case cancelled
+    }
+
+    /// The robots.txt fetch of `host` ended. Returns the jobs that are now decided without a fetch
+    /// (disallowed, or the host was given up); each is active and must be recorded.
+    mutating func robotsResolved(host: String, robotsJob: FetchJob, result: RobotsResult, jitter: Double, now: Duration) -> [(FetchJob, Outcome)] {
+        active -= 1  // the robots job itself
+        if isStopping { return [] }
+        switch result {
+        case .rules(let rules):
+            guard politeness.robotsFetched(host: host, rules: rules, now: now) else {
+                return dropHost(host, outcome: .crawlDelayTooLong, now: now)
+            }
+            applyRate(host: host, now: now)
+            let refused = scheduler.removeQueued(host: host, now: now) { !rules.isAllowed(path: $0.current.requestTarget) }
+            scheduler.openGate(host: host, now: now)
+            active += refused.count
+            return refused.map { ($0, .robotsDisallowed) }
+        case .unreachable, .cancelled:
+            if case .unreachable = result, let wait = politeness.robotsFailed(host: host, jitter: jitter) {
+                // Try again later; the host stays gated meanwhile (RFC 9309: disallow all until then).
+                var again = robotsJob
+                again.queuedAt = now
+                scheduler.enqueueGate(again, host: host, now: now)
+                scheduler.delay(host: host, until: now + wait, now: now)
+                return []
+            }
+            return dropHost(host, outcome: .robotsUnreachable, now: now)
+        }
+    }
+
+    /// Decides every queued job of a host that will not be crawled.
+    private mutating func dropHost(_ host: String, outcome: Outcome, now: Duration) -> [(FetchJob, Outcome)] {
+        let dropped = scheduler.removeQueued(host: host, now: now) { _ in true }
+        scheduler.openGate(host: host, now: now)
+        active += dropped.count
+        return dropped.map { ($0, outcome) }
+    }
+
+    private mutating func enqueueRobots(for url: WebURL, now: Duration) {
+        guard var robots = FetchJob.robots(for: url) else { return }
+        robots.queuedAt = now
+        scheduler.enqueueGate(robots, host: url.hostKey, now: now)
+    }
+
+    private mutating func applyRate(host: String, now: Duration) {
+        let (rate, burst) = politeness.rate(host: host)
+        scheduler.setRate(host: host, rate: rate, burst: burst, now: now)
+    }
+
+    // MARK: - Ending
 
     /// A job's record was written.
     mutating func finish() {
@@ -88,7 +229,8 @@ struct CrawlState {
     mutating func stop() -> [FetchJob] {
         isStopping = true
         let dropped = scheduler.drainAll()
-        droppedAtStop += dropped.count
+        droppedAtStop += dropped.filter { $0.kind == .page }.count
         return dropped
     }
 }
+

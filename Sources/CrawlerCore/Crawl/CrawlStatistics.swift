@@ -16,6 +16,9 @@ public struct CrawlStatistics: Sendable {
     public var linksBeyondDepth = 0
     /// Links in scope that were not admitted because they were already seen or over `--max-pages`.
     public var linksDuplicateOrOverLimit = 0
+    /// robots.txt requests made, and how many found the file unreachable (5xx, 429, network).
+    public var robotsFetches = 0
+    public var robotsFailures = 0
 
     public init() {}
 

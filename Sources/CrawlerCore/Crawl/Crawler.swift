@@ -10,49 +10,63 @@ import Synchronization
 /// All dispatch state lives in one `CrawlState` value behind a mutex: every change goes through
 /// `update`, which also hands freed-up work to waiting workers and resumes them outside the lock.
 /// Parse threads call the same `update` when they admit links, so no actor hop is needed per page.
+/// When queued work exists but no host may start yet (rate limits, Crawl-delay, backoff), a timer
+/// wakes the dispatcher at the earliest instant a host becomes ready; no worker sleeps holding a slot.
 public final class Crawler: Sendable {
     struct ParseWork: Sendable {
         var job: FetchJob
         var response: FetchResponse
     }
 
-    private struct Dispatch {
+    struct Dispatch {
         var state: CrawlState
         var waiters = Deque<(id: UInt64, continuation: CheckedContinuation<FetchJob?, Never>)>()
         var fetchesInFlight = 0
         var maxFetchesInFlight = 0
         var stopReason: StopReason?
         var statistics = CrawlStatistics()
+        /// The instant the armed timer fires, if one is armed.
+        var timerDeadline: Duration?
+        var timers: [UInt64: Task<Void, Never>] = [:]
+        var nextTimerID: UInt64 = 0
 
         /// Pairs waiting workers with jobs that may start now; when the crawl is over (or stopping),
-        /// releases every waiter with nil. Returns the continuations to resume outside the lock.
-        mutating func matchWaiters(now: Duration) -> [(CheckedContinuation<FetchJob?, Never>, FetchJob?)] {
+        /// releases every waiter with nil. Returns the continuations to resume outside the lock, and
+        /// the instant a timer must wake the dispatcher, if waiters remain for work not yet ready.
+        mutating func matchWaiters(now: Duration) -> ([(CheckedContinuation<FetchJob?, Never>, FetchJob?)], Duration?) {
             var resumptions: [(CheckedContinuation<FetchJob?, Never>, FetchJob?)] = []
-            while !waiters.isEmpty, let job = take(now: now) {
-                resumptions.append((waiters.removeFirst().continuation, job))
+            var wakeAt: Duration?
+            matching: while !waiters.isEmpty {
+                switch state.next(now: now) {
+                case .job(let job):
+                    fetchesInFlight += 1
+                    maxFetchesInFlight = max(maxFetchesInFlight, fetchesInFlight)
+                    resumptions.append((waiters.removeFirst().continuation, job))
+                case .wait(let until):
+                    wakeAt = until
+                    break matching
+                case .none:
+                    break matching
+                }
             }
             if state.isFinished || state.isStopping {
                 while let waiter = waiters.popFirst() {
                     resumptions.append((waiter.continuation, nil))
                 }
+                wakeAt = nil
             }
-            return resumptions
-        }
-
-        mutating func take(now: Duration) -> FetchJob? {
-            guard let job = state.next(now: now) else { return nil }
-            fetchesInFlight += 1
-            maxFetchesInFlight = max(maxFetchesInFlight, fetchesInFlight)
-            return job
+            if let wake = wakeAt, let armed = timerDeadline, armed <= wake { wakeAt = nil }
+            if let wakeAt { timerDeadline = wakeAt }
+            return (resumptions, wakeAt)
         }
     }
 
-    private let configuration: CrawlConfiguration
-    private let fetcher: any Fetcher
+    let configuration: CrawlConfiguration
+    let fetcher: any Fetcher
     private let makeParser: PageParserFactory
-    private let sink: any RecordSink
-    private let clock: any CrawlClock
-    private let scope: CrawlScope
+    let sink: any RecordSink
+    let clock: any CrawlClock
+    let scope: CrawlScope
     private let dispatch: Mutex<Dispatch>
     private let waiterIDs = Atomic<UInt64>(0)
     private let parsePool: ParsePool<ParseWork>
@@ -68,21 +82,27 @@ public final class Crawler: Sendable {
         self.clock = clock
         scope = CrawlScope(mode: configuration.scope, seeds: configuration.seeds)
         dispatch = Mutex(Dispatch(state: CrawlState(
-            hostConcurrency: configuration.hostConcurrency, maxPages: configuration.maxPages)))
+            hostConcurrency: configuration.hostConcurrency, maxPages: configuration.maxPages,
+            politeness: configuration.politeness)))
         parsePool = ParsePool(workers: configuration.parseWorkers, capacity: configuration.parseQueueCapacity)
     }
 
     /// Crawls until the frontier is exhausted, the output fails, or the calling task is cancelled.
     /// The caller owns the sink and finishes it afterwards.
     public func run() async -> CrawlSummary {
-        update { dispatch, now in
+        let decided = update { dispatch, now in
+            var decided: [(FetchJob, Outcome)] = []
             for seed in configuration.seeds where seed.isHTTP {
                 let url = seed.removingFragment
                 let fingerprint = URLFingerprint(key: url.dedupKey)
-                _ = dispatch.state.admit(FetchJob(url: url, fingerprint: fingerprint, depth: 0, parent: nil),
-                                         fingerprint: fingerprint, now: now)
+                let job = FetchJob(url: url, fingerprint: fingerprint, depth: 0, parent: nil)
+                if case .record(let job, let outcome) = dispatch.state.admit(job, fingerprint: fingerprint, now: now) {
+                    decided.append((job, outcome))
+                }
             }
+            return decided
         }
+        recordUnfetched(decided)
         parsePool.start(makeParser: makeParser) { [self] work, parser in
             parse(work, with: parser)
         }
@@ -98,6 +118,11 @@ public final class Crawler: Sendable {
         // Every job that reached the parse pool was recorded before the workers could see the crawl
         // finished, so closing only joins idle threads.
         await parsePool.close()
+        let timers = dispatch.withLock { dispatch in
+            defer { dispatch.timers = [:] }
+            return Array(dispatch.timers.values)
+        }
+        timers.forEach { $0.cancel() }
         return dispatch.withLock { dispatch in
             CrawlSummary(
                 stopReason: dispatch.stopReason ?? .finished,
@@ -123,18 +148,41 @@ public final class Crawler: Sendable {
 
     // MARK: - Dispatch
 
-    /// Applies a change to the dispatch state, then gives freed-up work to waiting workers.
+    /// Applies a change to the dispatch state, then gives freed-up work to waiting workers (and arms a
+    /// timer for work that is not ready yet).
     @discardableResult
-    private func update<T: Sendable>(_ body: (inout Dispatch, Duration) -> T) -> T {
+    func update<T: Sendable>(_ body: (inout Dispatch, Duration) -> T) -> T {
         let now = clock.now()
-        let (result, resumptions) = dispatch.withLock { dispatch in
+        let (result, resumptions, wakeAt) = dispatch.withLock { dispatch in
             let result = body(&dispatch, now)
-            return (result, dispatch.matchWaiters(now: now))
+            let (resumptions, wakeAt) = dispatch.matchWaiters(now: now)
+            return (result, resumptions, wakeAt)
         }
         for (continuation, job) in resumptions {
             continuation.resume(returning: job)
         }
+        if let wakeAt { armTimer(at: wakeAt) }
         return result
+    }
+
+    /// Wakes the dispatcher at `deadline`. A timer is a small task that sleeps on the crawl clock;
+    /// only the earliest deadline needs one (a later one is re-armed when that fires).
+    private func armTimer(at deadline: Duration) {
+        let id = dispatch.withLock { dispatch -> UInt64 in
+            dispatch.nextTimerID += 1
+            return dispatch.nextTimerID
+        }
+        let task = Task { [self] in
+            try? await clock.sleep(until: deadline)
+            update { dispatch, _ in
+                dispatch.timers[id] = nil
+                if dispatch.timerDeadline == deadline { dispatch.timerDeadline = nil }
+            }
+        }
+        dispatch.withLock { dispatch in
+            // The timer may already have fired and removed itself; only keep it while it is pending.
+            if dispatch.timerDeadline == deadline { dispatch.timers[id] = task }
+        }
     }
 
     private func fetchWorker() async {
@@ -149,15 +197,17 @@ public final class Crawler: Sendable {
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<FetchJob?, Never>) in
                 let now = clock.now()
-                let immediate: FetchJob?? = dispatch.withLock { dispatch in
+                typealias Matched = ([(CheckedContinuation<FetchJob?, Never>, FetchJob?)], Duration?)
+                let (resumptions, wakeAt) = dispatch.withLock { dispatch -> Matched in
                     // Checked under the lock: if cancellation comes later, onCancel finds the waiter.
-                    if Task.isCancelled || dispatch.state.isStopping { return .some(nil) }
-                    if let job = dispatch.take(now: now) { return .some(job) }
-                    if dispatch.state.isFinished { return .some(nil) }
+                    if Task.isCancelled {
+                        return ([(continuation, nil)], nil)
+                    }
                     dispatch.waiters.append((id, continuation))
-                    return .none
+                    return dispatch.matchWaiters(now: now)
                 }
-                if let immediate { continuation.resume(returning: immediate) }
+                for (waiting, job) in resumptions { waiting.resume(returning: job) }
+                if let wakeAt { armTimer(at: wakeAt) }
             }
         } onCancel: {
             let continuation = dispatch.withLock { dispatch -> CheckedContinuation<FetchJob?, Never>? in
@@ -168,187 +218,9 @@ public final class Crawler: Sendable {
         }
     }
 
-    // MARK: - Fetch results
-
-    private func process(_ incoming: FetchJob) async {
-        var job = incoming
-        if job.startedAt == nil {
-            job.startedAt = clock.now()
-            job.fetchedAtMs = clock.wallClockMilliseconds()
-        }
-        let result = await fetcher.fetch(FetchRequest(url: job.current))
-        let host = job.hostKey
-        update { dispatch, now in
-            dispatch.fetchesInFlight -= 1
-            dispatch.state.requestEnded(host: host, now: now)
-        }
-        switch result {
-        case .failure(let failure):
-            record(job, outcome: failure.outcome, status: failure.status, contentType: failure.contentType,
-                   bytes: failure.bytes, timings: failure.timings, error: failure.message)
-        case .success(let response):
-            if (300..<400).contains(response.status), let location = response.location {
-                followRedirect(job, response: response, location: location)
-            } else if (200..<300).contains(response.status), isHTML(response) {
-                await parsePool.submit(ParseWork(job: job, response: response))
-            } else {
-                let outcome: Outcome = (200..<300).contains(response.status) ? .unsupportedContent : .httpError
-                let error: String? = outcome == .httpError ? "HTTP \(response.status)" : nil
-                record(job, outcome: outcome, status: response.status, contentType: response.contentType,
-                       bytes: response.body.count, timings: response.timings, error: error)
-            }
-        }
-    }
-
-    private func isHTML(_ response: FetchResponse) -> Bool {
-        if response.bodySkipped { return false }
-        if let contentType = response.contentType, !ContentType.mediaType(contentType).isEmpty {
-            return ContentType.isHTML(contentType)
-        }
-        return ContentType.sniffsAsHTML(response.body)
-    }
-
-    /// Redirects are followed here, not by the transport, so every hop is normalised, checked against
-    /// scope and the seen set, and queued at its own host like any other request.
-    private func followRedirect(_ job: FetchJob, response: FetchResponse, location: String) {
-        func stopHere(_ outcome: Outcome, target: String, error: String?) {
-            record(job, outcome: outcome, status: response.status, contentType: response.contentType,
-                   bytes: response.body.count, timings: response.timings, redirectTarget: target, error: error)
-        }
-        guard let target = WebURL.parse(location, base: job.current) else {
-            return stopHere(.urlInvalid, target: location, error: "redirect Location does not parse")
-        }
-        let targetURL = target.removingFragment
-        guard targetURL.isHTTP else {
-            return stopHere(.redirectBlockedScheme, target: target.href, error: "redirect to a non-HTTP scheme")
-        }
-        guard job.redirects < configuration.maxRedirects else {
-            return stopHere(.redirectLimit, target: targetURL.href,
-                            error: "more than \(configuration.maxRedirects) redirects")
-        }
-        let fingerprint = URLFingerprint(key: targetURL.dedupKey)
-        guard !job.chain.contains(fingerprint) else {
-            return stopHere(.redirectLimit, target: targetURL.href, error: "redirect loop")
-        }
-        guard scope.contains(targetURL) else {
-            return stopHere(.redirectOffsite, target: targetURL.href, error: nil)
-        }
-        var next = job
-        next.current = targetURL
-        next.redirects += 1
-        next.chain.append(fingerprint)
-        let admission = update { dispatch, now in
-            dispatch.state.followRedirect(next, target: fingerprint, now: now)
-        }
-        switch admission {
-        case .queued:
-            break
-        case .alreadySeen:
-            stopHere(.duplicate, target: targetURL.href, error: nil)
-        case .stopping:
-            stopHere(.cancelled, target: targetURL.href, error: "crawl stopped before the redirect was followed")
-        }
-    }
-
-    // MARK: - Parsing (on a parse thread)
-
-    private func parse(_ work: ParseWork, with parser: any PageParser) {
-        let response = work.response
-        let charset = response.contentType.flatMap(ContentType.charset)
-        let page = parser.parse(response.body, charset: charset)
-        var (candidates, counts) = linkCandidates(of: page, on: work.job)
-        let enqueued = update { dispatch, now in
-            var admitted = 0
-            for (job, fingerprint) in candidates where dispatch.state.admit(job, fingerprint: fingerprint, now: now) {
-                admitted += 1
-            }
-            return admitted
-        }
-        candidates.removeAll()
-        counts.enqueued = enqueued
-        record(work.job, outcome: .ok, status: response.status, contentType: response.contentType,
-               bytes: response.body.count, timings: response.timings, title: page.title,
-               linkCounts: counts, error: nil)
-    }
-
-    /// Resolves, filters and fingerprints a page's links (outside the lock: this is the per-link work).
-    private func linkCandidates(of page: ParsedPage, on job: FetchJob) -> ([(FetchJob, URLFingerprint)], LinkCounts) {
-        var counts = LinkCounts()
-        counts.found = page.links.count
-        if page.nofollow {
-            counts.nofollow = counts.found
-            return ([], counts)
-        }
-        let childDepth = job.depth + 1
-        if let maxDepth = configuration.maxDepth, childDepth > maxDepth {
-            counts.beyondDepth = counts.found
-            return ([], counts)
-        }
-        let base = page.baseHref.flatMap { WebURL.parse($0, base: job.current) } ?? job.current
-        let parent = job.current.href
-        var candidates: [(FetchJob, URLFingerprint)] = []
-        candidates.reserveCapacity(page.links.count)
-        for link in page.links {
-            if link.nofollow {
-                counts.nofollow += 1
-                continue
-            }
-            guard let url = WebURL.parse(link.href, base: base) else {
-                counts.invalid += 1
-                continue
-            }
-            guard url.isHTTP else {
-                counts.droppedScheme += 1
-                continue
-            }
-            guard scope.contains(url) else {
-                counts.outOfScope += 1
-                continue
-            }
-            let clean = url.removingFragment
-            let fingerprint = URLFingerprint(key: clean.dedupKey)
-            candidates.append((FetchJob(url: clean, fingerprint: fingerprint, depth: childDepth, parent: parent), fingerprint))
-        }
-        counts.candidates = candidates.count
-        return (candidates, counts)
-    }
-
-    // MARK: - Records
-
-    private func record(
-        _ job: FetchJob, outcome: Outcome, status: Int?, contentType: String?, bytes: Int,
-        timings: FetchTimings?, title: String? = nil, linkCounts: LinkCounts? = nil,
-        redirectTarget: String? = nil, error: String?
-    ) {
-        let elapsed = clock.now() - (job.startedAt ?? clock.now())
-        let record = CrawlRecord(
-            url: job.origin.href, finalURL: job.current.href, host: job.current.hostDisplay,
-            depth: job.depth, parent: job.parent, status: status, outcome: outcome,
-            contentType: contentType, bytes: bytes, title: title,
-            linksFound: linkCounts?.found ?? 0, linksEnqueued: linkCounts?.enqueued ?? 0,
-            redirects: job.redirects, redirectTarget: redirectTarget, fetchedAtMs: job.fetchedAtMs,
-            timeMs: elapsed.milliseconds, timings: timings, error: error
-        )
-        sink.write(record)
-        let outputFailed = sink.failure != nil
-        update { dispatch, _ in
-            dispatch.statistics.count(record)
-            if let linkCounts { dispatch.statistics.add(linkCounts) }
-            dispatch.state.finish()
-            if outputFailed, dispatch.stopReason == nil {
-                dispatch.stopReason = .outputFailed
-                _ = dispatch.state.stop()
-            }
-        }
-    }
-}
-
-extension WebURL {
-    /// Host and non-default port, as in the URL's authority (`example.com:8080`).
-    var hostDisplay: String {
-        guard let host else { return "" }
-        if let port { return "\(host):\(port)" }
-        return host
+    /// Hands a document to the parse pool, waiting while its queue is full (back-pressure).
+    func submitForParsing(_ job: FetchJob, _ response: FetchResponse) async {
+        await parsePool.submit(ParseWork(job: job, response: response))
     }
 }
 

@@ -29,20 +29,38 @@ public enum Outcome: String, Sendable, CaseIterable, Codable {
     case dnsFailure = "dns_failure"
     /// A 2xx response that is not HTML: recorded, its body not downloaded or parsed.
     case unsupportedContent = "unsupported_content"
+    /// The host's robots.txt disallows the URL; it was not fetched.
+    case robotsDisallowed = "robots_disallowed"
+    /// The host's robots.txt could not be fetched (5xx, 429 or network failure, after retries): RFC 9309
+    /// says to assume everything is disallowed, so the URL was not fetched.
+    case robotsUnreachable = "robots_unreachable"
+    /// The host's robots.txt asks for a Crawl-delay above `--max-crawl-delay`; the host is skipped.
+    case crawlDelayTooLong = "crawl_delay_too_long"
+    /// 429 Too Many Requests, still after the retries.
+    case rateLimited = "rate_limited"
     /// The crawl was cancelled while this URL was in flight.
     case cancelled
     /// A failure the transport could not classify more precisely.
     case fetchError = "fetch_error"
+
+    /// Whether a request that ended this way may succeed if tried again later (retried with backoff).
+    public var isTransient: Bool {
+        switch self {
+        case .timeout, .timeoutConnect, .tooSlow, .connectionReset, .partialBody: return true
+        default: return false
+        }
+    }
 
     /// Whether this outcome counts as a failure of the fetch (for error budgets and the summary).
     /// A 4xx/5xx answer is judged by its status instead; see `CrawlRecord.isFailure`.
     public var isTransportFailure: Bool {
         switch self {
         case .timeout, .timeoutConnect, .tooSlow, .partialBody, .connectionReset, .connectionRefused,
-             .protocolError, .tooLarge, .decodeError, .tlsError, .dnsFailure, .fetchError:
+             .protocolError, .tooLarge, .decodeError, .tlsError, .dnsFailure, .fetchError, .rateLimited:
             return true
         case .ok, .httpError, .redirectLimit, .redirectBlockedScheme, .redirectOffsite, .duplicate,
-             .urlInvalid, .unsupportedContent, .cancelled:
+             .urlInvalid, .unsupportedContent, .cancelled, .robotsDisallowed, .robotsUnreachable,
+             .crawlDelayTooLong:
             return false
         }
     }

@@ -7,11 +7,18 @@ public struct FetchRequest: Sendable {
     /// When true, a 2xx response whose Content-Type is known and not HTML is recorded without
     /// downloading its body (`unsupported_content`).
     public var htmlOnly: Bool
+    /// A robots.txt fetch: any content type; a body over the robots size limit (500 KiB) is cut
+    /// there and used, rather than failing (RFC 9309 2.5).
+    public var isRobots: Bool
 
-    public init(url: WebURL, htmlOnly: Bool = true) {
+    public init(url: WebURL, htmlOnly: Bool = true, isRobots: Bool = false) {
         self.url = url
-        self.htmlOnly = htmlOnly
+        self.htmlOnly = htmlOnly && !isRobots
+        self.isRobots = isRobots
     }
+
+    /// The most robots.txt bytes read (RFC 9309 asks crawlers to parse at least 500 KiB).
+    public static let robotsMaxBytes = 512_000
 }
 
 /// A response the server completed (any status).
@@ -23,12 +30,15 @@ public struct FetchResponse: Sendable {
     public var body: [UInt8]
     /// Whether the body was skipped because the Content-Type was not HTML.
     public var bodySkipped: Bool
+    /// The `Retry-After` header, unparsed.
+    public var retryAfter: String?
     public var timings: FetchTimings
 
     public init(
         status: Int, contentType: String? = nil, location: String? = nil, body: [UInt8] = [],
-        bodySkipped: Bool = false, timings: FetchTimings = FetchTimings()
+        bodySkipped: Bool = false, retryAfter: String? = nil, timings: FetchTimings = FetchTimings()
     ) {
+        self.retryAfter = retryAfter
         self.status = status
         self.contentType = contentType
         self.location = location

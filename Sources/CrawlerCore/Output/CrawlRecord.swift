@@ -34,6 +34,10 @@ public struct CrawlRecord: Sendable {
     /// When the chain stopped at a redirect that was not followed (loop, limit, offsite, duplicate,
     /// blocked scheme): the resolved `Location` (or the raw one when it did not parse).
     public var redirectTarget: String?
+    /// Requests made for the URL, counting retries but not redirect hops (0 when never fetched).
+    public var attempts: Int
+    /// Milliseconds its requests waited for their host's politeness after being queued.
+    public var rateWaitMs: Double
     /// Wall-clock time of the first request, milliseconds since the Unix epoch (UTC).
     public var fetchedAtMs: Int64
     public var timeMs: Double
@@ -43,7 +47,7 @@ public struct CrawlRecord: Sendable {
     public init(
         url: String, finalURL: String, host: String, depth: Int, parent: String?, status: Int?,
         outcome: Outcome, contentType: String? = nil, bytes: Int = 0, title: String? = nil,
-        linksFound: Int = 0, linksEnqueued: Int = 0, redirects: Int = 0, redirectTarget: String? = nil, fetchedAtMs: Int64,
+        linksFound: Int = 0, linksEnqueued: Int = 0, redirects: Int = 0, redirectTarget: String? = nil, attempts: Int = 1, rateWaitMs: Double = 0, fetchedAtMs: Int64,
         timeMs: Double, timings: FetchTimings? = nil, error: String? = nil
     ) {
         self.url = url
@@ -60,6 +64,8 @@ public struct CrawlRecord: Sendable {
         self.linksEnqueued = linksEnqueued
         self.redirects = redirects
         self.redirectTarget = redirectTarget
+        self.attempts = attempts
+        self.rateWaitMs = rateWaitMs
         self.fetchedAtMs = fetchedAtMs
         self.timeMs = timeMs
         self.timings = timings
@@ -96,6 +102,8 @@ extension CrawlRecord {
         json.field("links_enqueued", linksEnqueued)
         json.field("redirects", redirects)
         json.field("redirect_target", redirectTarget)
+        json.field("attempts", attempts)
+        json.field("rate_wait_ms", rateWaitMs)
         json.field("fetched_at", RFC3339.format(millisecondsSinceEpoch: fetchedAtMs))
         json.field("time_ms", timeMs)
         if let timings {

@@ -5,6 +5,8 @@ public protocol CrawlClock: Sendable {
     func now() -> Duration
     /// Wall-clock time, milliseconds since the Unix epoch (for `fetched_at`).
     func wallClockMilliseconds() -> Int64
+    /// Suspends until `now()` reaches `deadline` (throws when the task is cancelled).
+    func sleep(until deadline: Duration) async throws
 }
 
 /// The real clock: monotonic for intervals, the system clock for timestamps.
@@ -17,6 +19,10 @@ public struct SystemCrawlClock: CrawlClock {
     }
 
     public func now() -> Duration { ContinuousClock.now - start }
+
+    public func sleep(until deadline: Duration) async throws {
+        try await Task.sleep(until: start + deadline, clock: .continuous)
+    }
 
     public func wallClockMilliseconds() -> Int64 {
         // Derived from the monotonic clock so that timestamps within a run never go backwards when the

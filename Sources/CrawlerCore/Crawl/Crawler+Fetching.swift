@@ -1,0 +1,181 @@
+import CrawlURL
+import RobotsTxt
+
+/// What a fetch worker does with a job: fetch, then retry, follow the redirect, parse, or record.
+extension Crawler {
+    func process(_ incoming: FetchJob) async {
+        if incoming.kind == .robots {
+            return await fetchRobots(incoming)
+        }
+        var job = incoming
+        if job.startedAt == nil {
+            job.startedAt = clock.now()
+            job.fetchedAtMs = clock.wallClockMilliseconds()
+        }
+        job.attempts += 1
+        let result = await fetcher.fetch(FetchRequest(url: job.current))
+        let host = job.hostKey
+        update { dispatch, now in
+            dispatch.fetchesInFlight -= 1
+            dispatch.state.requestEnded(host: host, now: now)
+        }
+        switch result {
+        case .failure(let failure):
+            if failure.outcome.isTransient, retry(job, throttled: false, retryAfter: nil) { return }
+            record(job, outcome: failure.outcome, status: failure.status, contentType: failure.contentType,
+                   bytes: failure.bytes, timings: failure.timings, error: failure.message)
+        case .success(let response):
+            await handle(response, of: job)
+        }
+    }
+
+    private func handle(_ response: FetchResponse, of job: FetchJob) async {
+        let status = response.status
+        if status == 429 || status == 503 {
+            // The server asks us to slow down: the host's rate is halved and it waits (Retry-After, or
+            // exponential backoff), whether or not this URL has retries left.
+            let retryAfter = response.retryAfter.flatMap {
+                RetryAfter.delay($0, nowSinceEpoch: Double(clock.wallClockMilliseconds()) / 1000)
+            }
+            if retry(job, throttled: true, retryAfter: retryAfter) { return }
+        } else if status >= 500, retry(job, throttled: false, retryAfter: nil) {
+            return
+        }
+        if status < 400 {
+            let host = job.hostKey
+            update { dispatch, now in dispatch.state.succeeded(host: host, now: now) }
+        }
+        if (300..<400).contains(status), let location = response.location {
+            followRedirect(job, response: response, location: location)
+        } else if (200..<300).contains(status), isHTML(response) {
+            await submitForParsing(job, response)
+        } else {
+            let outcome: Outcome
+            switch status {
+            case 200..<300: outcome = .unsupportedContent
+            case 429: outcome = .rateLimited
+            default: outcome = .httpError
+            }
+            let error: String? = outcome == .unsupportedContent ? nil : "HTTP \(status)"
+            record(job, outcome: outcome, status: status, contentType: response.contentType,
+                   bytes: response.body.count, timings: response.timings, error: error)
+        }
+    }
+
+    /// Delays the job's host and queues the job again, if it has retries left. A throttling answer
+    /// (429/503) also lowers the host's rate, and honours Retry-After; other transient failures back off
+    /// exponentially with jitter. Returns false when the job must be recorded instead.
+    private func retry(_ job: FetchJob, throttled: Bool, retryAfter: Duration?) -> Bool {
+        let host = job.hostKey
+        let canRetry = job.attempts <= configuration.politeness.retries
+        let jitter = Double.random(in: 0.5...1.5)
+        return update { dispatch, now in
+            if throttled {
+                _ = dispatch.state.throttled(host: host, retryAfter: retryAfter, jitter: jitter, now: now)
+            } else if canRetry {
+                dispatch.state.delayHost(host, by: dispatch.state.backoff(attempt: job.attempts, jitter: jitter), now: now)
+            }
+            return canRetry && dispatch.state.retry(job, now: now)
+        }
+    }
+
+    func isHTML(_ response: FetchResponse) -> Bool {
+        if response.bodySkipped { return false }
+        if let contentType = response.contentType, !ContentType.mediaType(contentType).isEmpty {
+            return ContentType.isHTML(contentType)
+        }
+        return ContentType.sniffsAsHTML(response.body)
+    }
+
+    /// Redirects are followed here, not by the transport, so every hop is normalised, checked against
+    /// scope, the seen set and robots.txt, and queued at its own host like any other request.
+    private func followRedirect(_ job: FetchJob, response: FetchResponse, location: String) {
+        func stopHere(_ outcome: Outcome, target: String, error: String?) {
+            record(job, outcome: outcome, status: response.status, contentType: response.contentType,
+                   bytes: response.body.count, timings: response.timings, redirectTarget: target, error: error)
+        }
+        guard let target = WebURL.parse(location, base: job.current) else {
+            return stopHere(.urlInvalid, target: location, error: "redirect Location does not parse")
+        }
+        let targetURL = target.removingFragment
+        guard targetURL.isHTTP else {
+            return stopHere(.redirectBlockedScheme, target: target.href, error: "redirect to a non-HTTP scheme")
+        }
+        guard job.redirects < configuration.maxRedirects else {
+            return stopHere(.redirectLimit, target: targetURL.href,
+                            error: "more than \(configuration.maxRedirects) redirects")
+        }
+        let fingerprint = URLFingerprint(key: targetURL.dedupKey)
+        guard !job.chain.contains(fingerprint) else {
+            return stopHere(.redirectLimit, target: targetURL.href, error: "redirect loop")
+        }
+        guard scope.contains(targetURL) else {
+            return stopHere(.redirectOffsite, target: targetURL.href, error: nil)
+        }
+        var next = job
+        next.current = targetURL
+        next.redirects += 1
+        next.chain.append(fingerprint)
+        let admission = update { dispatch, now in
+            dispatch.state.followRedirect(next, target: fingerprint, now: now)
+        }
+        switch admission {
+        case .queued:
+            break
+        case .alreadySeen:
+            stopHere(.duplicate, target: targetURL.href, error: nil)
+        case .stopping:
+            stopHere(.cancelled, target: targetURL.href, error: "crawl stopped before the redirect was followed")
+        case .refused(let outcome):
+            stopHere(outcome, target: targetURL.href, error: nil)
+        }
+    }
+
+    // MARK: - robots.txt
+
+    /// Most redirects followed for a robots.txt (RFC 9309 2.3.1.2: at least five).
+    static let robotsMaxRedirects = 5
+
+    /// Fetches a host's robots.txt and opens (or keeps closed) the host's gate. Redirect hops are
+    /// followed inline; only the first request took a token from the host's bucket.
+    private func fetchRobots(_ job: FetchJob) async {
+        let host = job.hostKey
+        var url = job.current
+        var result = CrawlState.RobotsResult.rules(.allowAll)
+        redirects: for _ in 0...Self.robotsMaxRedirects {
+            switch await fetcher.fetch(FetchRequest(url: url, isRobots: true)) {
+            case .failure(let failure):
+                result = failure.outcome == .cancelled ? .cancelled : .unreachable
+                break redirects
+            case .success(let response):
+                switch response.status {
+                case 200..<300:
+                    let robots = RobotsTxt(parsing: response.body)
+                    result = .rules(robots.rules(for: configuration.politeness.robotsUserAgent))
+                    break redirects
+                case 300..<400:
+                    guard let location = response.location, let next = WebURL.parse(location, base: url), next.isHTTP else {
+                        break redirects  // unavailable: allow all (RFC 9309 2.3.1.3)
+                    }
+                    url = next.removingFragment
+                case 429, 500...:
+                    result = .unreachable
+                    break redirects
+                default:
+                    break redirects  // 4xx: unavailable, allow all
+                }
+            }
+        }
+        // Past five redirects the file counts as unavailable: `result` is still allow-all then.
+        let jitter = Double.random(in: 0.5...1.5)
+        let fetchResult = result
+        let decided = update { dispatch, now in
+            dispatch.fetchesInFlight -= 1
+            dispatch.state.requestEnded(host: host, now: now)
+            dispatch.statistics.robotsFetches += 1
+            if case .unreachable = fetchResult { dispatch.statistics.robotsFailures += 1 }
+            return dispatch.state.robotsResolved(host: host, robotsJob: job, result: fetchResult, jitter: jitter, now: now)
+        }
+        recordUnfetched(decided)
+    }
+}

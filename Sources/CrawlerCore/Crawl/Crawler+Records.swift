@@ -1,0 +1,57 @@
+import CrawlURL
+
+/// Every URL's one record goes through here.
+extension Crawler {
+    func record(
+        _ job: FetchJob, outcome: Outcome, status: Int?, contentType: String?, bytes: Int,
+        timings: FetchTimings?, title: String? = nil, linkCounts: LinkCounts? = nil,
+        redirectTarget: String? = nil, error: String?
+    ) {
+        let now = clock.now()
+        let elapsed = now - (job.startedAt ?? now)
+        let record = CrawlRecord(
+            url: job.origin.href, finalURL: job.current.href, host: job.current.hostDisplay,
+            depth: job.depth, parent: job.parent, status: status, outcome: outcome,
+            contentType: contentType, bytes: bytes, title: title,
+            linksFound: linkCounts?.found ?? 0, linksEnqueued: linkCounts?.enqueued ?? 0,
+            redirects: job.redirects, redirectTarget: redirectTarget, attempts: job.attempts,
+            rateWaitMs: job.rateWait.milliseconds,
+            fetchedAtMs: job.startedAt == nil ? clock.wallClockMilliseconds() : job.fetchedAtMs,
+            timeMs: elapsed.milliseconds, timings: timings, error: error
+        )
+        sink.write(record)
+        let outputFailed = sink.failure != nil
+        update { dispatch, _ in
+            dispatch.statistics.count(record)
+            if let linkCounts { dispatch.statistics.add(linkCounts) }
+            dispatch.state.finish()
+            if outputFailed, dispatch.stopReason == nil {
+                dispatch.stopReason = .outputFailed
+                _ = dispatch.state.stop()
+            }
+        }
+    }
+
+    /// Records URLs decided without a (further) fetch: robots.txt disallows them, or their host was
+    /// given up or skipped.
+    func recordUnfetched(_ decided: [(FetchJob, Outcome)]) {
+        for (job, outcome) in decided {
+            let error: String?
+            switch outcome {
+            case .robotsUnreachable: error = "robots.txt unreachable: RFC 9309 treats the host as disallowed"
+            case .crawlDelayTooLong: error = "robots.txt Crawl-delay exceeds --max-crawl-delay"
+            default: error = nil
+            }
+            record(job, outcome: outcome, status: nil, contentType: nil, bytes: 0, timings: nil, error: error)
+        }
+    }
+}
+
+extension WebURL {
+    /// Host and non-default port, as in the URL's authority (`example.com:8080`).
+    var hostDisplay: String {
+        guard let host else { return "" }
+        if let port { return "\(host):\(port)" }
+        return host
+    }
+}
