@@ -12,8 +12,23 @@ struct FakePage: Sendable {
     var location: String?
     var delay: Duration?
     var failure: Outcome?
+    var retryAfter: String?
+    /// Answers for the first requests, in order; afterwards the page itself answers.
+    var script: [FakePage] = []
 
     static func html(_ links: String...) -> FakePage { FakePage(lines: links) }
+    static func robots(_ lines: String...) -> FakePage { FakePage(contentType: "text/plain", lines: lines) }
+    static func status(_ status: Int, retryAfter: String? = nil) -> FakePage {
+        var page = FakePage(status: status)
+        page.retryAfter = retryAfter
+        return page
+    }
+    static func failing(_ outcome: Outcome) -> FakePage {
+        var page = FakePage()
+        page.failure = outcome
+        return page
+    }
+
     static func redirect(_ location: String, status: Int = 302) -> FakePage {
         FakePage(status: status, contentType: nil, location: location)
     }
@@ -25,6 +40,8 @@ final class FakeFetcher: Fetcher {
         var inFlight = 0
         var maxInFlight = 0
         var hits: [String: Int] = [:]
+        /// Every request in order, with when it started.
+        var log: [(href: String, at: ContinuousClock.Instant)] = []
     }
 
     let pages: [String: FakePage]
@@ -36,16 +53,20 @@ final class FakeFetcher: Fetcher {
 
     var maxInFlight: Int { counters.withLock { $0.maxInFlight } }
     var hits: [String: Int] { counters.withLock { $0.hits } }
+    var log: [(href: String, at: ContinuousClock.Instant)] { counters.withLock { $0.log } }
 
     func fetch(_ request: FetchRequest) async -> Result<FetchResponse, FetchFailure> {
         let href = request.url.href
-        counters.withLock {
+        let hit = counters.withLock {
             $0.inFlight += 1
             $0.maxInFlight = max($0.maxInFlight, $0.inFlight)
             $0.hits[href, default: 0] += 1
+            $0.log.append((href, .now))
+            return $0.hits[href]!
         }
         defer { counters.withLock { $0.inFlight -= 1 } }
-        let page = pages[href] ?? FakePage(status: 404, lines: ["title:Not found"])
+        var page = pages[href] ?? FakePage(status: 404, lines: ["title:Not found"])
+        if hit <= page.script.count { page = page.script[hit - 1] }
         if let delay = page.delay {
             do {
                 try await Task.sleep(for: delay)
@@ -57,7 +78,8 @@ final class FakeFetcher: Fetcher {
             return .failure(FetchFailure(outcome: failure, message: "simulated \(failure.rawValue)"))
         }
         let body = Array(page.lines.joined(separator: "\n").utf8)
-        return .success(FetchResponse(status: page.status, contentType: page.contentType, location: page.location, body: body))
+        return .success(FetchResponse(status: page.status, contentType: page.contentType, location: page.location,
+                                      body: body, retryAfter: page.retryAfter))
     }
 }
 

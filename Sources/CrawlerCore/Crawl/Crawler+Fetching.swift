@@ -14,37 +14,31 @@ extension Crawler {
         }
         job.attempts += 1
         let result = await fetcher.fetch(FetchRequest(url: job.current))
+        let feedback = HostFeedback(result, wallClockSeconds: Double(clock.wallClockMilliseconds()) / 1000)
         let host = job.hostKey
-        update { dispatch, now in
+        let canRetry = job.attempts <= configuration.politeness.retries
+        let jitter = Double.random(in: 0.5...1.5)
+        // One update: the host's feedback (delay, rate) is in place before its slot is freed, so no
+        // waiting worker can start the host's next URL in between.
+        let retried = update { dispatch, now in
             dispatch.fetchesInFlight -= 1
+            let retried = feedback.apply(to: &dispatch.state, job: job, canRetry: canRetry, jitter: jitter, now: now)
             dispatch.state.requestEnded(host: host, now: now)
+            return retried
         }
+        if retried { return }
         switch result {
         case .failure(let failure):
-            if failure.outcome.isTransient, retry(job, throttled: false, retryAfter: nil) { return }
             record(job, outcome: failure.outcome, status: failure.status, contentType: failure.contentType,
                    bytes: failure.bytes, timings: failure.timings, error: failure.message)
         case .success(let response):
-            await handle(response, of: job)
+            await dispose(response, of: job)
         }
     }
 
-    private func handle(_ response: FetchResponse, of job: FetchJob) async {
+    /// A final answer (no retry): follow the redirect, parse the page, or record the outcome.
+    private func dispose(_ response: FetchResponse, of job: FetchJob) async {
         let status = response.status
-        if status == 429 || status == 503 {
-            // The server asks us to slow down: the host's rate is halved and it waits (Retry-After, or
-            // exponential backoff), whether or not this URL has retries left.
-            let retryAfter = response.retryAfter.flatMap {
-                RetryAfter.delay($0, nowSinceEpoch: Double(clock.wallClockMilliseconds()) / 1000)
-            }
-            if retry(job, throttled: true, retryAfter: retryAfter) { return }
-        } else if status >= 500, retry(job, throttled: false, retryAfter: nil) {
-            return
-        }
-        if status < 400 {
-            let host = job.hostKey
-            update { dispatch, now in dispatch.state.succeeded(host: host, now: now) }
-        }
         if (300..<400).contains(status), let location = response.location {
             followRedirect(job, response: response, location: location)
         } else if (200..<300).contains(status), isHTML(response) {
@@ -59,23 +53,6 @@ extension Crawler {
             let error: String? = outcome == .unsupportedContent ? nil : "HTTP \(status)"
             record(job, outcome: outcome, status: status, contentType: response.contentType,
                    bytes: response.body.count, timings: response.timings, error: error)
-        }
-    }
-
-    /// Delays the job's host and queues the job again, if it has retries left. A throttling answer
-    /// (429/503) also lowers the host's rate, and honours Retry-After; other transient failures back off
-    /// exponentially with jitter. Returns false when the job must be recorded instead.
-    private func retry(_ job: FetchJob, throttled: Bool, retryAfter: Duration?) -> Bool {
-        let host = job.hostKey
-        let canRetry = job.attempts <= configuration.politeness.retries
-        let jitter = Double.random(in: 0.5...1.5)
-        return update { dispatch, now in
-            if throttled {
-                _ = dispatch.state.throttled(host: host, retryAfter: retryAfter, jitter: jitter, now: now)
-            } else if canRetry {
-                dispatch.state.delayHost(host, by: dispatch.state.backoff(attempt: job.attempts, jitter: jitter), now: now)
-            }
-            return canRetry && dispatch.state.retry(job, now: now)
         }
     }
 

@@ -1,0 +1,150 @@
+import CrawlURL
+import Testing
+@testable import CrawlerCore
+
+@Suite("Crawler politeness with a fake fetcher")
+struct CrawlerPolitenessTests {
+    /// Robots obeyed, no rate limit, fast backoff (so tests stay quick).
+    static func polite(_ configuration: inout CrawlConfiguration, retries: Int = 2, robotsRetries: Int = 1) {
+        configuration.politeness = PolitenessSettings(
+            hostRate: 0, obeyRobots: true, retries: retries, retryBaseDelay: .milliseconds(10),
+            maxRetryDelay: .seconds(5), robotsRetries: robotsRetries)
+    }
+
+    @Test func robotsTxtGatesItsHostAndDisallowedURLsAreRecordedNotFetched() async {
+        let pages: [String: FakePage] = [
+            "http://a.test/robots.txt": .robots("User-agent: *", "Disallow: /private"),
+            "http://a.test/": .html("/private/a", "/public", "/go"),
+            "http://a.test/public": .html(),
+            "http://a.test/go": .redirect("/private/b"),
+        ]
+        let (sink, fetcher, summary) = await crawl(pages, seeds: ["http://a.test/"]) { Self.polite(&$0) }
+        let records = sink.byURL()
+        #expect(fetcher.log.first?.href == "http://a.test/robots.txt")
+        #expect(fetcher.hits["http://a.test/robots.txt"] == 1)
+        #expect(records["http://a.test/private/a"]?.outcome == .robotsDisallowed)
+        #expect(records["http://a.test/private/a"]?.attempts == 0)
+        #expect(records["http://a.test/private/a"]?.status == nil)
+        #expect(fetcher.hits["http://a.test/private/a"] == nil)
+        #expect(records["http://a.test/go"]?.outcome == .robotsDisallowed)
+        #expect(records["http://a.test/go"]?.redirectTarget == "http://a.test/private/b")
+        #expect(fetcher.hits["http://a.test/private/b"] == nil)
+        #expect(records["http://a.test/public"]?.outcome == .ok)
+        #expect(records["http://a.test/robots.txt"] == nil)  // robots.txt itself gets no record
+        #expect(sink.all.count == 4)
+        #expect(summary.statistics.robotsFetches == 1)
+    }
+
+    @Test func unreachableRobotsTxtBlocksTheHostThenGivesItUp() async {
+        let pages: [String: FakePage] = [
+            "http://a.test/robots.txt": .status(500),
+            "http://a.test/": .html("/x"),
+        ]
+        let (sink, fetcher, summary) = await crawl(pages, seeds: ["http://a.test/"]) { Self.polite(&$0, robotsRetries: 2) }
+        #expect(fetcher.hits["http://a.test/robots.txt"] == 3)
+        #expect(fetcher.hits["http://a.test/"] == nil)
+        #expect(sink.all.count == 1)
+        #expect(sink.all.first?.outcome == .robotsUnreachable)
+        #expect(summary.statistics.robotsFailures == 3)
+    }
+
+    @Test func missingRobotsTxtAllowsEverything() async {
+        let pages: [String: FakePage] = ["http://a.test/": .html("/x"), "http://a.test/x": .html()]
+        let (sink, fetcher, _) = await crawl(pages, seeds: ["http://a.test/"]) { Self.polite(&$0) }
+        #expect(fetcher.hits["http://a.test/robots.txt"] == 1)
+        #expect(sink.all.map(\.outcome) == [.ok, .ok])
+    }
+
+    @Test func crawlDelayAboveTheLimitSkipsTheHost() async {
+        let pages: [String: FakePage] = [
+            "http://a.test/robots.txt": .robots("User-agent: *", "Crawl-delay: 100"),
+            "http://a.test/": .html(),
+        ]
+        let (sink, fetcher, _) = await crawl(pages, seeds: ["http://a.test/"]) {
+            Self.polite(&$0)
+            $0.politeness.maxCrawlDelay = 10
+        }
+        #expect(sink.all.first?.outcome == .crawlDelayTooLong)
+        #expect(fetcher.hits["http://a.test/"] == nil)
+    }
+
+    @Test func transientFailuresAreRetriedWithinTheBudget() async {
+        var flaky = FakePage.html("title:flaky")
+        flaky.script = [.failing(.timeout), .failing(.connectionReset)]
+        var unavailable = FakePage.html()
+        unavailable.script = [.status(503), .status(502)]
+        let pages: [String: FakePage] = [
+            "http://a.test/": .html("/flaky", "/down", "/unavailable", "/limited", "/missing"),
+            "http://a.test/flaky": flaky,
+            "http://a.test/down": .failing(.timeout),
+            "http://a.test/unavailable": unavailable,
+            "http://a.test/limited": .status(429),
+        ]
+        let (sink, fetcher, _) = await crawl(pages, seeds: ["http://a.test/"]) { Self.polite(&$0, retries: 2) }
+        let records = sink.byURL()
+        #expect(records["http://a.test/flaky"]?.outcome == .ok)
+        #expect(records["http://a.test/flaky"]?.attempts == 3)
+        #expect(records["http://a.test/flaky"]?.title == "flaky")
+        #expect(records["http://a.test/down"]?.outcome == .timeout)
+        #expect(records["http://a.test/down"]?.attempts == 3)
+        #expect(fetcher.hits["http://a.test/down"] == 3)
+        #expect(records["http://a.test/unavailable"]?.outcome == .ok)
+        #expect(records["http://a.test/limited"]?.outcome == .rateLimited)
+        #expect(records["http://a.test/limited"]?.attempts == 3)
+        // A 404 is an answer, not a transient failure: never retried.
+        #expect(fetcher.hits["http://a.test/missing"] == 1)
+        #expect(records["http://a.test/missing"]?.attempts == 1)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func retryAfterHoldsTheWholeHost() async {
+        var limited = FakePage.html("title:finally")
+        limited.script = [.status(429, retryAfter: "1")]
+        let pages: [String: FakePage] = [
+            "http://a.test/": .html("/limited", "/other"),
+            "http://a.test/limited": limited,
+            "http://a.test/other": .html(),
+        ]
+        let (sink, fetcher, _) = await crawl(pages, seeds: ["http://a.test/"]) {
+            Self.polite(&$0)
+            $0.hostConcurrency = 1
+        }
+        let log = fetcher.log.filter { $0.href != "http://a.test/robots.txt" }
+        guard let first429 = log.firstIndex(where: { $0.href == "http://a.test/limited" }), first429 + 1 < log.count else {
+            Issue.record("expected the 429 and a later request")
+            return
+        }
+        // Nothing is sent to the host for 1 s after the 429.
+        let next = log[first429 + 1]
+        #expect(next.at - log[first429].at >= .milliseconds(990))
+        let record = sink.byURL()["http://a.test/limited"]
+        #expect(record?.outcome == .ok && record?.attempts == 2)
+        #expect((record?.rateWaitMs ?? 0) >= 990)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func hostRateSpacesRequestStartsAndHostsProgressInParallel() async {
+        var pages: [String: FakePage] = [:]
+        for host in ["a", "b"] {
+            pages["http://\(host).test/"] = FakePage(lines: (1...9).map { "/p\($0)" } + ["http://\(host == "a" ? "b" : "a").test/"])
+            for index in 1...9 { pages["http://\(host).test/p\(index)"] = .html() }
+        }
+        let started = ContinuousClock.now
+        let (sink, fetcher, _) = await crawl(pages, seeds: ["http://a.test/"]) {
+            $0.scope = .all
+            $0.politeness = PolitenessSettings(hostRate: 20, hostBurst: 1, obeyRobots: false)
+        }
+        let elapsed = ContinuousClock.now - started
+        #expect(sink.all.count == 20)
+        for host in ["a", "b"] {
+            let starts = fetcher.log.filter { $0.href.hasPrefix("http://\(host).test/") }.map(\.at)
+            #expect(starts.count == 10)
+            for (earlier, later) in zip(starts, starts.dropFirst()) {
+                // 1/rate - 10 ms: the log is written when the worker task runs, a little after dispatch.
+                #expect(later - earlier >= .milliseconds(40), "gap \(later - earlier) on \(host)")
+            }
+        }
+        // Two hosts of 10 requests at 20/s: about 0.5 s in parallel, not 1 s one after the other.
+        #expect(elapsed < .milliseconds(900))
+    }
+}
