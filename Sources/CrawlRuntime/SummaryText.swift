@@ -12,6 +12,11 @@ public enum SummaryText {
             + "(\(String(format: "%.0f", summary.pagesPerSecond)) URLs/s), \(formatBytes(stats.bodyBytes)); "
             + (outcomes.isEmpty ? "nothing fetched" : outcomes)
         if stats.failures > 0 { text += "; \(stats.failures) failures" }
+        if stats.robotsFetches > 0 {
+            text += "; robots.txt: \(stats.robotsFetches) fetched"
+            if stats.robotsFailures > 0 { text += " (\(stats.robotsFailures) unreachable)" }
+            if !stats.sitemaps.isEmpty { text += ", \(stats.sitemaps.count) sitemaps listed" }
+        }
         if summary.stopReason != .finished { text += "; stopped: \(summary.stopReason.rawValue)" }
         if summary.queuedAtStop > 0 { text += ", \(summary.queuedAtStop) queued URLs left" }
         return text

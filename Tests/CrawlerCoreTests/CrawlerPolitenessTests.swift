@@ -13,7 +13,7 @@ struct CrawlerPolitenessTests {
 
     @Test func robotsTxtGatesItsHostAndDisallowedURLsAreRecordedNotFetched() async {
         let pages: [String: FakePage] = [
-            "http://a.test/robots.txt": .robots("User-agent: *", "Disallow: /private"),
+            "http://a.test/robots.txt": .robots("User-agent: *", "Disallow: /private", "Sitemap: http://a.test/sitemap.xml"),
             "http://a.test/": .html("/private/a", "/public", "/go"),
             "http://a.test/public": .html(),
             "http://a.test/go": .redirect("/private/b"),
@@ -33,6 +33,7 @@ struct CrawlerPolitenessTests {
         #expect(records["http://a.test/robots.txt"] == nil)  // robots.txt itself gets no record
         #expect(sink.all.count == 4)
         #expect(summary.statistics.robotsFetches == 1)
+        #expect(summary.statistics.sitemaps == ["http://a.test/sitemap.xml"])
     }
 
     @Test func unreachableRobotsTxtBlocksTheHostThenGivesItUp() async {

@@ -19,6 +19,17 @@ public struct CrawlStatistics: Sendable {
     /// robots.txt requests made, and how many found the file unreachable (5xx, 429, network).
     public var robotsFetches = 0
     public var robotsFailures = 0
+    /// `Sitemap:` URLs listed in the robots.txt files fetched (distinct, at most `maxSitemaps`), kept
+    /// for later use (the run summary; sitemap-driven discovery).
+    public private(set) var sitemaps: [String] = []
+    private var sitemapSet = Set<String>()
+    public static let maxSitemaps = 10_000
+
+    mutating func addSitemaps(_ urls: [String]) {
+        for url in urls where sitemaps.count < Self.maxSitemaps && sitemapSet.insert(url).inserted {
+            sitemaps.append(url)
+        }
+    }
 
     public init() {}
 

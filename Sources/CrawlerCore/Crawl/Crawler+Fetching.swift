@@ -119,6 +119,7 @@ extension Crawler {
         let host = job.hostKey
         var url = job.current
         var result = CrawlState.RobotsResult.rules(.allowAll)
+        var sitemaps: [String] = []
         redirects: for _ in 0...Self.robotsMaxRedirects {
             switch await fetcher.fetch(FetchRequest(url: url, isRobots: true)) {
             case .failure(let failure):
@@ -129,6 +130,7 @@ extension Crawler {
                 case 200..<300:
                     let robots = RobotsTxt(parsing: response.body)
                     result = .rules(robots.rules(for: configuration.politeness.robotsUserAgent))
+                    sitemaps = robots.sitemaps
                     break redirects
                 case 300..<400:
                     guard let location = response.location, let next = WebURL.parse(location, base: url), next.isHTTP else {
@@ -150,6 +152,7 @@ extension Crawler {
             dispatch.fetchesInFlight -= 1
             dispatch.state.requestEnded(host: host, now: now)
             dispatch.statistics.robotsFetches += 1
+            dispatch.statistics.addSitemaps(sitemaps)
             if case .unreachable = fetchResult { dispatch.statistics.robotsFailures += 1 }
             return dispatch.state.robotsResolved(host: host, robotsJob: job, result: fetchResult, jitter: jitter, now: now)
         }
