@@ -132,13 +132,6 @@ struct OutputBuffer: ~Copyable {
 
     /// Appends the decimal digits of a non-negative `value` (ports, IPv4 octets).
     mutating func appendDecimal(_ value: Int) {
-        var divisor = 1
-        while divisor <= value / 10 { divisor &*= 10 }
-        var rest = value
-        while divisor > 0 {
-            append(UInt8(truncatingIfNeeded: 0x30 &+ rest / divisor))
-            rest %= divisor
-            divisor /= 10
-        }
+        DecimalDigits.forEach(of: value) { append($0) }
     }
 }

@@ -68,11 +68,19 @@ enum ASCII {
 extension Array where Element == UInt8 {
     /// Appends the decimal digits of a non-negative `value` (ports in `hostKey`).
     mutating func appendDecimal(_ value: Int) {
+        DecimalDigits.forEach(of: value) { append($0) }
+    }
+}
+
+/// ASCII decimal digits of a non-negative integer, most significant first, without allocating.
+enum DecimalDigits {
+    @inline(__always)
+    static func forEach(of value: Int, _ body: (UInt8) -> Void) {
         var divisor = 1
         while divisor <= value / 10 { divisor &*= 10 }
         var rest = value
         while divisor > 0 {
-            append(UInt8(truncatingIfNeeded: 0x30 &+ rest / divisor))
+            body(UInt8(truncatingIfNeeded: 0x30 &+ rest / divisor))
             rest %= divisor
             divisor /= 10
         }

@@ -86,7 +86,6 @@ struct HostScheduler<Item> {
     var hostCount: Int { slots.count }
 
     func inFlight(host: String) -> Int { slots[host]?.inFlight ?? 0 }
-    func isGated(host: String) -> Bool { slots[host]?.isGated ?? false }
     func rate(host: String) -> (rate: Double, burst: Double) {
         rateOverrides[host] ?? (defaultRate, defaultBurst)
     }
