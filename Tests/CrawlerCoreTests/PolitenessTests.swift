@@ -53,6 +53,29 @@ struct PolitenessTests {
         #expect(started.map(\.1) == [.zero, .zero, .milliseconds(200), .milliseconds(200), .milliseconds(400), .milliseconds(400)])
     }
 
+    @Test func aLateStartPushesTheHostsNextToken() {
+        var scheduler = HostScheduler<String>(hostConcurrency: 4, rate: 10, burst: 1)
+        scheduler.enqueue("first", host: "a", depth: 0, now: .zero)
+        scheduler.enqueue("second", host: "a", depth: 0, now: .zero)
+        guard case .item("first", _, _) = scheduler.next(now: .zero) else {
+            Issue.record("expected the first request")
+            return
+        }
+        #expect(scheduler.awaitsStart(host: "a"))
+        // Until the first request has really started, the host gets no further token.
+        guard case .empty = scheduler.next(now: .milliseconds(500)) else {
+            Issue.record("a host with a request not yet started must wait for it")
+            return
+        }
+        scheduler.requestStarted(host: "a", now: .milliseconds(500))
+        // The next token is 1/rate after the real start (500 ms), not after the dispatch (0 ms).
+        guard case .wait(let until) = scheduler.next(now: .milliseconds(500)) else {
+            Issue.record("expected a wait")
+            return
+        }
+        #expect(until == .milliseconds(600))
+    }
+
     @Test func gatedHostStartsOnlyItsGateWorkUntilOpened() {
         var scheduler = HostScheduler<String>(hostConcurrency: 4)
         scheduler.enqueue("page", host: "a", depth: 0, now: .zero)

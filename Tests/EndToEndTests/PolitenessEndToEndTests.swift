@@ -48,20 +48,21 @@ struct PolitenessEndToEndTests {
         #expect(sink.all.count == 400)
         var report: [String] = []
         for host in hosts {
-            // As the crawler started them: tokens are taken exactly 1/rate apart; this log is written when
-            // the worker task resumes, a millisecond or two later, hence the spec's 1/rate - 10 ms.
+            // As the crawler started them: a rate-limited host's next token counts from its previous
+            // request's real start (reported just before this log is written), so starts keep 1/rate.
             let dispatched = fetcher.starts(hostKey: "http://127.0.0.1:\(host.port)")
             let dispatchGap = zip(dispatched, dispatched.dropFirst()).map { ($1 - $0).seconds }.min() ?? 0
             #expect(dispatched.count == 101)  // robots.txt + 100 pages
-            #expect(dispatchGap >= 0.190, "the crawler started two requests \(dispatchGap) s apart")
-            // As the server received them. Loopback delivery adds jitter the crawler does not control:
-            // alone, the smallest gap measured here is ~196 ms; with the whole test suite competing for
-            // two cores, ~189 ms. The allowance for that is 20 ms, 10% of one gap.
+            #expect(dispatchGap >= 0.195, "the crawler started two requests \(dispatchGap) s apart")
+            // As the server received them. Loopback delivery (curl's thread, the kernel, the server's event
+            // loop) adds jitter the crawler does not control: alone, the smallest gap measured here is
+            // ~196 ms; with the whole suite and a release build competing for two cores, ~190 ms. The
+            // allowance is 20 ms, 10% of one gap.
             let starts = host.stats.log.map(\.start).sorted()
             #expect(starts.count == 101)
             let serverGap = zip(starts, starts.dropFirst()).map { ($1 - $0).seconds }.min() ?? 0
             let rate = Double(starts.count - 1) / (starts.last! - starts.first!).seconds
-            report.append(String(format: "port %d: %.3f req/s, smallest gap %.1f ms at the server, %.1f ms at dispatch",
+            report.append(String(format: "port %d: %.3f req/s, smallest gap %.1f ms at the server, %.1f ms at the crawler",
                                  host.port, rate, serverGap * 1000, dispatchGap * 1000))
             #expect(serverGap >= 0.180, "a gap of \(serverGap) s at the server on port \(host.port)")
             #expect(abs(rate - 5) <= 0.25, "rate \(rate) on port \(host.port) is not within 5% of 5/s")

@@ -81,15 +81,21 @@ struct CrawlState {
     mutating func next(now: Duration) -> Next {
         guard !isStopping else { return .none }
         switch scheduler.next(now: now) {
-        case .item(var job, _, let readyAt):
+        case .item(var job, let host, let readyAt):
             active += 1
             job.rateWait += max(.zero, min(now, readyAt) - job.queuedAt)
+            job.reportsStart = scheduler.awaitsStart(host: host)
             return .job(job)
         case .wait(let until):
             return .wait(until: until)
         case .empty:
             return .none
         }
+    }
+
+    /// A request handed out for a rate-limited host has started.
+    mutating func requestStarted(host: String, now: Duration) {
+        scheduler.requestStarted(host: host, now: now)
     }
 
     /// A request ended (its host's concurrency share is free again).

@@ -13,6 +13,7 @@ extension Crawler {
             job.fetchedAtMs = clock.wallClockMilliseconds()
         }
         job.attempts += 1
+        reportStart(of: job)
         let result = await fetcher.fetch(FetchRequest(url: job.current))
         let feedback = HostFeedback(result, wallClockSeconds: Double(clock.wallClockMilliseconds()) / 1000)
         let host = job.hostKey
@@ -54,6 +55,13 @@ extension Crawler {
             record(job, outcome: outcome, status: status, contentType: response.contentType,
                    bytes: response.body.count, timings: response.timings, error: error)
         }
+    }
+
+    /// Tells the scheduler a rate-limited host's request starts now (see `HostScheduler.requestStarted`).
+    private func reportStart(of job: FetchJob) {
+        guard job.reportsStart else { return }
+        let host = job.hostKey
+        update { dispatch, now in dispatch.state.requestStarted(host: host, now: now) }
     }
 
     func isHTML(_ response: FetchResponse) -> Bool {
@@ -119,6 +127,7 @@ extension Crawler {
         let host = job.hostKey
         var url = job.current
         var result = CrawlState.RobotsResult.rules(.allowAll)
+        reportStart(of: job)
         var sitemaps: [String] = []
         redirects: for _ in 0...Self.robotsMaxRedirects {
             switch await fetcher.fetch(FetchRequest(url: url, isRobots: true)) {

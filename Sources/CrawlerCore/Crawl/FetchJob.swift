@@ -31,6 +31,8 @@ struct FetchJob: Sendable {
     /// Time its requests waited for their host's politeness (token, Crawl-delay, Retry-After,
     /// backoff) after being queued.
     var rateWait: Duration = .zero
+    /// The host is rate-limited: the worker reports when the request really starts.
+    var reportsStart = false
 
     init(url: WebURL, fingerprint: URLFingerprint, depth: Int, parent: String?, kind: Kind = .page) {
         self.kind = kind

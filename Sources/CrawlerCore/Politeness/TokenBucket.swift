@@ -34,6 +34,14 @@ public struct TokenBucket: Sendable, Equatable {
         updatedAt = max(updatedAt, now)
     }
 
+    /// The token taken last was actually used at `now`, later than when it was taken (the request
+    /// started late): no refill is credited for the time in between, so the next token is measured from
+    /// the real start.
+    public mutating func tokenUsed(at now: Duration) {
+        if isUnlimited { return }
+        updatedAt = max(updatedAt, now)
+    }
+
     /// The instant the bucket will be full again if no token is taken (when the host's slot may be
     /// forgotten without letting it burst early).
     public func fullAt(now: Duration) -> Duration {

@@ -22,6 +22,10 @@ struct HostScheduler<Item> {
         /// An explicit delay (Retry-After, backoff): no start before this instant.
         var notBefore: Duration = .zero
         var isGated = false
+        /// Requests handed out that have not started yet. A rate-limited host gets no further token
+        /// until they have (see `requestStarted`), so request starts, not just dispatches, keep the
+        /// host's spacing even when a worker runs late.
+        var startsPending = 0
         /// The sequence number of the host's live entry in `ready`, if any. Entries whose sequence no
         /// longer matches are stale (the host was rescheduled) and are skipped.
         var scheduledSequence: UInt64?
@@ -136,6 +140,7 @@ struct HostScheduler<Item> {
             }
             slot.inFlight += 1
             slot.bucket.take(now: now)
+            if !slot.bucket.isUnlimited { slot.startsPending += 1 }
             queuedCount -= 1
             slots[top.host] = slot
             scheduleIfEligible(top.host, now: now)
@@ -144,10 +149,24 @@ struct HostScheduler<Item> {
         return .empty
     }
 
+    /// Whether a request just handed out for `host` must report its start (`requestStarted`).
+    func awaitsStart(host: String) -> Bool { (slots[host]?.startsPending ?? 0) > 0 }
+
+    /// A request handed out for a rate-limited host has actually started, at `now`.
+    mutating func requestStarted(host: String, now: Duration) {
+        guard var slot = slots[host], slot.startsPending > 0 else { return }
+        slot.startsPending -= 1
+        slot.bucket.tokenUsed(at: now)
+        slots[host] = slot
+        reschedule(host, now: now)
+    }
+
     /// A request to `host` ended: frees its share of the host's concurrency.
     mutating func complete(host: String, now: Duration) {
         guard slots[host] != nil else { return }
         slots[host]!.inFlight = max(0, slots[host]!.inFlight - 1)
+        // A request that ends is no longer waiting to start (in case it never reported its start).
+        slots[host]!.startsPending = min(slots[host]!.startsPending, slots[host]!.inFlight)
         scheduleIfEligible(host, now: now)
     }
 
@@ -220,7 +239,7 @@ struct HostScheduler<Item> {
             collectIfIdle(host, now: now)
             return
         }
-        guard hasWork, slot.scheduledSequence == nil, slot.inFlight < hostConcurrency else { return }
+        guard hasWork, slot.scheduledSequence == nil, slot.inFlight < hostConcurrency, slot.startsPending == 0 else { return }
         sequence &+= 1
         slot.scheduledSequence = sequence
         slots[host] = slot
