@@ -69,6 +69,6 @@ let package = Package(
         .testTarget(name: "CrawlerCoreTests", dependencies: ["CrawlerCore", "CrawlURL", "RobotsTxt"]),
         .testTarget(name: "DemoSiteTests", dependencies: ["DemoSite"]),
         .testTarget(name: "EndToEndTests", dependencies: ["CrawlRuntime", "CrawlerCore", "DemoSite", "CrawlURL"]),
-        .testTarget(name: "CLITests", dependencies: ["DemoSite", "crawl"]),
+        .testTarget(name: "CLITests", dependencies: ["DemoSite", "CrawlRuntime", "crawl"]),
     ]
 )

@@ -5,11 +5,13 @@ import Foundation
 /// runs it. End-to-end tests use the same entry point.
 public enum CrawlSession {
     public static func run(
-        _ configuration: CrawlConfiguration, fetch settings: FetchSettings, sink: any RecordSink
+        _ configuration: CrawlConfiguration, fetch settings: FetchSettings, sink: any RecordSink,
+        control: CrawlControl? = nil
     ) async throws -> CrawlSummary {
         let fetcher = try CurlFetcher(settings: settings)
         let crawler = Crawler(configuration: configuration, fetcher: fetcher,
                               makeParser: LibXML2PageParser.factory, sink: sink)
+        control?.attach(crawler)
         let summary = await crawler.run()
         fetcher.shutdown()
         return summary

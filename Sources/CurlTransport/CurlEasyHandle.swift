@@ -33,8 +33,6 @@ final class CurlEasyHandle {
         // "" = every encoding this libcurl was built with (gzip, deflate, br, zstd).
         check(ccurl_easy_setopt_string(raw, CURLOPT_ACCEPT_ENCODING, ""))
         check(ccurl_easy_setopt_long(raw, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS)))
-        // Prefer waiting for an HTTP/2 connection to a host over opening a parallel one.
-        check(ccurl_easy_setopt_long(raw, CURLOPT_PIPEWAIT, 1))
         check(ccurl_easy_setopt_long(raw, CURLOPT_HTTP09_ALLOWED, 0))
         check(ccurl_easy_setopt_string(raw, CURLOPT_USERAGENT, configuration.userAgent))
         check(ccurl_easy_setopt_write_function(raw, CURLOPT_WRITEFUNCTION, curlWriteCallback))

@@ -62,6 +62,11 @@ final class CurlTransfer {
         var ok = true
         func check(_ code: CURLcode) { if code != CURLE_OK { ok = false } }
         check(ccurl_easy_setopt_string(handle, CURLOPT_URL, request.url))
+        // https: wait for the host's connection in progress, in case it multiplexes (HTTP/2), rather
+        // than opening a parallel one. http: HTTP/2 is only negotiated over TLS here, so there is
+        // nothing to wait for, and waiting would hold a host's second request behind a slow first
+        // response (and then report it as a resolve timeout).
+        check(ccurl_easy_setopt_long(handle, CURLOPT_PIPEWAIT, request.url.utf8.starts(with: "https:".utf8) ? 1 : 0))
         check(ccurl_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList))
         check(ccurl_easy_setopt_long(handle, CURLOPT_TIMEOUT_MS, request.timeout.curlMilliseconds))
         check(ccurl_easy_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, request.connectTimeout.curlMilliseconds))

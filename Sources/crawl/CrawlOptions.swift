@@ -57,6 +57,21 @@ struct CrawlOptions: ParsableArguments {
     @Flag(help: "Do not fetch or obey robots.txt (prints a warning). Only for sites you own.")
     var noRobots = false
 
+    @Option(help: ArgumentHelp("Failures in a row that cancel one host (circuit breaker); 0 = never.", valueName: "count"))
+    var hostMaxErrors: Int = 10
+
+    @Option(help: ArgumentHelp("Failures in total that cancel the crawl (exit 3); 0 = never.", valueName: "count"))
+    var maxErrors: Int = 0
+
+    @Option(help: ArgumentHelp("Failure fraction over the last --error-window attempts that cancels the crawl (exit 3); 0 = never.", valueName: "fraction"))
+    var maxErrorRate: Double = 0.8
+
+    @Option(help: ArgumentHelp("Attempts the error rate is computed over (and the minimum sample before it counts).", valueName: "count"))
+    var errorWindow: Int = 200
+
+    @Option(help: ArgumentHelp("Stop gracefully after this long, keeping what is left (e.g. 90s, 30m, 2h, 1h30m); exit 4 if work was left.", valueName: "duration"))
+    var maxDuration: String?
+
     @Option(help: ArgumentHelp("Resolve HOST:PORT to ADDRESS instead of using DNS (like curl --resolve); repeatable.", valueName: "host:port:address"))
     var resolve: [String] = []
 
@@ -103,6 +118,18 @@ struct CrawlOptions: ParsableArguments {
         guard maxCrawlDelay.isFinite, maxCrawlDelay >= 0, maxCrawlDelay <= 86_400 else {
             throw ValidationError("--max-crawl-delay must be a number of seconds from 0 to 86400.")
         }
+        guard hostMaxErrors >= 0, maxErrors >= 0 else {
+            throw ValidationError("--host-max-errors and --max-errors must be 0 (never) or more.")
+        }
+        guard maxErrorRate.isFinite, (0...1).contains(maxErrorRate) else {
+            throw ValidationError("--max-error-rate must be a fraction from 0 (never) to 1.")
+        }
+        guard (1...1_000_000).contains(errorWindow) else {
+            throw ValidationError("--error-window must be between 1 and 1000000 (got \(errorWindow)).")
+        }
+        if let maxDuration, DurationText.parse(maxDuration) == nil {
+            throw ValidationError("--max-duration takes a duration such as 90s, 30m, 2h or 1h30m (got '\(maxDuration)').")
+        }
         for entry in resolve where entry.split(separator: ":", omittingEmptySubsequences: false).count < 3 {
             throw ValidationError("--resolve takes HOST:PORT:ADDRESS (got '\(entry)').")
         }
@@ -123,11 +150,15 @@ struct CrawlOptions: ParsableArguments {
         let politeness = PolitenessSettings(
             hostRate: hostRate ?? defaults.hostRate, hostBurst: hostBurst ?? defaults.hostBurst,
             obeyRobots: !noRobots, robotsUserAgent: userAgent, maxCrawlDelay: maxCrawlDelay, retries: retries)
+        let budget = ErrorBudgetSettings(
+            hostMaxErrors: hostMaxErrors == 0 ? nil : hostMaxErrors, maxErrors: maxErrors == 0 ? nil : maxErrors,
+            maxErrorRate: maxErrorRate == 0 ? nil : maxErrorRate, errorWindow: errorWindow)
         return CrawlConfiguration(
             seeds: seeds, concurrency: concurrency,
             parseWorkers: parseWorkers ?? CrawlSession.defaultParseWorkers,
             maxDepth: maxDepth, maxPages: maxPages, scope: scope, maxRedirects: maxRedirects,
-            hostConcurrency: min(concurrency, hostConcurrency ?? defaults.hostConcurrency), politeness: politeness)
+            hostConcurrency: min(concurrency, hostConcurrency ?? defaults.hostConcurrency), politeness: politeness,
+            errorBudget: budget, maxDuration: maxDuration.flatMap(DurationText.parse))
     }
 
     var fetchSettings: FetchSettings {

@@ -3,6 +3,7 @@ import CrawlRuntime
 import CrawlerCore
 import CrawlURL
 import Foundation
+import Synchronization
 
 /// What `crawl` and `crawl demo` share: open the output (failing before any fetch if it is not
 /// writable), run the pipeline, flush, and print the summary.
@@ -23,29 +24,59 @@ enum CrawlRunner {
             Console.error("\(error)")
             throw ExitStatus.fatal
         }
+        let control = CrawlControl()
+        let signals = handleSignals(control)
+        defer { signals.cancel() }
         let summary: CrawlSummary
         do {
             summary = try await CrawlSession.run(
-                options.crawlConfiguration(seeds: seeds, defaults: defaults), fetch: options.fetchSettings, sink: writer)
+                options.crawlConfiguration(seeds: seeds, defaults: defaults), fetch: options.fetchSettings,
+                sink: writer, control: control)
         } catch {
             Console.error("cannot start the fetch engine: \(error)")
             try? await writer.finish()
             throw ExitStatus.fatal
         }
+        var exitCode = ExitStatus.of(summary)
         do {
             try await writer.finish()
         } catch {
             Console.error("\(error)")
-            throw ExitStatus.fatal
+            exitCode = ExitStatus.fatal
         }
         Console.info(SummaryText.line(summary))
         if outputPath != "-" { Console.info("crawl: records written to \(outputPath)") }
+        if let summaryPath = RunSummaryFile.path(forOutput: outputPath) {
+            do {
+                try RunSummaryFile.write(summary, output: outputPath, exitCode: exitCode.rawValue, to: summaryPath)
+            } catch {
+                Console.error("cannot write the summary \(summaryPath): \(error.localizedDescription)")
+                exitCode = ExitStatus.fatal
+            }
+        }
         if summary.stopReason == .outputFailed {
             Console.error("output failed: \(summary.outputError ?? "unknown error")")
-            throw ExitStatus.fatal
         }
-        if summary.stopReason == .cancelled { throw ExitStatus.interrupted }
+        if exitCode != ExitStatus.finished { throw exitCode }
         return (summary, outputPath)
+    }
+
+    /// SIGINT/SIGTERM: the first stops dispatching and gives transfers in flight a few seconds; a
+    /// second aborts them at once. Either way the output is flushed and the summary written.
+    private static func handleSignals(_ control: CrawlControl) -> SignalSources {
+        let received = Mutex(0)
+        return SignalSources([SIGINT, SIGTERM]) { number in
+            let count = received.withLock { count -> Int in
+                count += 1
+                return count
+            }
+            if count == 1 {
+                Console.info("crawl: \(number == SIGINT ? "interrupted" : "terminated"); finishing transfers in flight (signal again to stop now)")
+                control.stop(number == SIGINT ? .interrupted : .terminated, grace: .seconds(5))
+            } else {
+                control.cancelNow()
+            }
+        }
     }
 
     /// `Output/crawl-<UTC time>.jsonl`, creating `Output/` if needed.

@@ -82,30 +82,8 @@ struct DemoCommand: AsyncParsableCommand {
 /// Suspends until SIGINT or SIGTERM arrives.
 private func waitForTerminationSignal() async {
     let signals = AsyncStream<Void> { continuation in
-        let sources = SignalSources([SIGINT, SIGTERM]) { continuation.yield() }
+        let sources = SignalSources([SIGINT, SIGTERM]) { _ in continuation.yield() }
         continuation.onTermination = { _ in sources.cancel() }
     }
     for await _ in signals { break }
-}
-
-/// Dispatch sources that call `handler` on SIGINT/SIGTERM instead of the default termination.
-private final class SignalSources: @unchecked Sendable {
-    // @unchecked Sendable: `sources` is assigned once in init and never mutated; DispatchSource's
-    // cancel is thread-safe.
-    private let sources: [any DispatchSourceSignal]
-
-    init(_ numbers: [Int32], handler: @escaping @Sendable () -> Void) {
-        let queue = DispatchQueue(label: "crawl.signals")
-        sources = numbers.map { number in
-            signal(number, SIG_IGN)  // the source sees the signal; the default action must not run
-            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-            source.setEventHandler(handler: handler)
-            source.resume()
-            return source
-        }
-    }
-
-    func cancel() {
-        sources.forEach { $0.cancel() }
-    }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CrawlerCore
 
 /// The process exit codes, documented in the README and in `crawl --help`.
 enum ExitStatus {
@@ -6,16 +7,37 @@ enum ExitStatus {
     static let finished = ExitCode(0)
     /// A fatal runtime error: the output could not be written, the fetch engine could not start.
     static let fatal = ExitCode(1)
+    /// The crawl's error budget was spent (--max-errors, --max-error-rate).
+    static let errorBudget = ExitCode(3)
+    /// --max-duration stopped the crawl with work left.
+    static let maxDuration = ExitCode(4)
     /// Bad flags or a seeds file without any valid seed (EX_USAGE).
     static let usage = ExitCode(64)
-    /// The crawl was cancelled (SIGINT).
+    /// Another run holds the state lock (EX_TEMPFAIL; used once durable state exists).
+    static let locked = ExitCode(75)
+    /// Stopped by SIGINT / SIGTERM.
     static let interrupted = ExitCode(130)
+    static let terminated = ExitCode(143)
+
+    /// The exit code for how a crawl ended.
+    static func of(_ summary: CrawlSummary) -> ExitCode {
+        switch summary.stopReason {
+        case .finished: return finished
+        case .errorBudget: return errorBudget
+        case .maxDuration: return summary.queuedAtStop > 0 ? maxDuration : finished
+        case .interrupted, .cancelled: return interrupted
+        case .terminated: return terminated
+        case .outputFailed: return fatal
+        }
+    }
 
     static let helpText = """
         Exit codes:
           0    finished (nothing left to fetch, or --max-pages / --max-depth reached)
-          1    fatal runtime error (output not writable, fetch engine failed to start)
+          1    fatal runtime error (output not writable, disk full)
+          3    the crawl's error budget was spent (--max-errors, --max-error-rate)
+          4    stopped by --max-duration with work left
           64   usage error (bad flag, no valid seed)
-          130  interrupted (SIGINT)
+          130  stopped by SIGINT (143: SIGTERM); a second signal stops at once
         """
 }

@@ -6,6 +6,7 @@ struct BinaryRunner {
         var status: Int32
         var stdout: String
         var stderr: String
+        var exitedAt = ContinuousClock.now
     }
 
     static var binaryURL: URL {
@@ -20,6 +21,46 @@ struct BinaryRunner {
 
     /// Runs the binary with `arguments` in `directory`, killing it after `timeout`.
     static func run(_ arguments: [String], in directory: URL? = nil, timeout: Duration = .seconds(60)) async throws -> Result {
+        try await launch(arguments, in: directory).wait(timeout: timeout)
+    }
+
+    /// A running `crawl` process (our own child).
+    final class Running: Sendable {
+        let process: Process
+        private let stdout: Task<Data, Never>
+        private let stderr: Task<Data, Never>
+
+        fileprivate init(process: Process, stdout: Task<Data, Never>, stderr: Task<Data, Never>) {
+            self.process = process
+            self.stdout = stdout
+            self.stderr = stderr
+        }
+
+        /// Sends a signal to the child, by its pid.
+        func signal(_ number: Int32) {
+            kill(process.processIdentifier, number)
+        }
+
+        /// Waits for the child to exit, terminating it after `timeout`; `exitedAt` is when it was seen gone.
+        func wait(timeout: Duration = .seconds(60)) async throws -> Result {
+            let deadline = ContinuousClock.now + timeout
+            while process.isRunning {
+                if ContinuousClock.now > deadline {
+                    process.terminate()  // our own child, by its pid
+                    break
+                }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            process.waitUntilExit()
+            let exitedAt = ContinuousClock.now
+            return Result(status: process.terminationStatus,
+                          stdout: String(decoding: await stdout.value, as: UTF8.self),
+                          stderr: String(decoding: await stderr.value, as: UTF8.self),
+                          exitedAt: exitedAt)
+        }
+    }
+
+    static func launch(_ arguments: [String], in directory: URL? = nil) throws -> Running {
         let process = Process()
         process.executableURL = binaryURL
         process.arguments = arguments
@@ -33,23 +74,12 @@ struct BinaryRunner {
         // Read both pipes concurrently so a chatty child cannot block on a full pipe. The blocking
         // reads run on their own threads: on the cooperative pool (2 threads here) they would starve
         // the in-process test servers the child is talking to.
-        async let stdout = readToEnd(out.fileHandleForReading)
-        async let stderr = readToEnd(err.fileHandleForReading)
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
-            if ContinuousClock.now > deadline {
-                process.terminate()  // our own child, by its pid
-                break
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus,
-                      stdout: String(decoding: await stdout, as: UTF8.self),
-                      stderr: String(decoding: await stderr, as: UTF8.self))
+        let stdout = Task { await readToEnd(out.fileHandleForReading) }
+        let stderr = Task { await readToEnd(err.fileHandleForReading) }
+        return Running(process: process, stdout: stdout, stderr: stderr)
     }
 
-    private static func readToEnd(_ handle: FileHandle) async -> Data {
+    fileprivate static func readToEnd(_ handle: FileHandle) async -> Data {
         await withCheckedContinuation { continuation in
             Thread { continuation.resume(returning: handle.readDataToEndOfFile()) }.start()
         }

@@ -58,8 +58,10 @@ struct CLITests {
         #expect(result.stderr.contains("seeds.txt:2"))
         #expect(result.stdout.isEmpty)
         // Default output: Output/crawl-<UTC time>.jsonl under the working directory.
-        let outputs = try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("Output").path)
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("Output").path)
+        let outputs = files.filter { $0.hasSuffix(".jsonl") }
         #expect(outputs.count == 1)
+        #expect(files.contains { $0.hasSuffix(".jsonl.summary.json") })
         let name = try #require(outputs.first)
         #expect(name.hasPrefix("crawl-") && name.hasSuffix("Z.jsonl"))
         let data = try Data(contentsOf: directory.appendingPathComponent("Output").appendingPathComponent(name))

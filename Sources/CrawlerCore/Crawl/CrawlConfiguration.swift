@@ -20,14 +20,25 @@ public struct CrawlConfiguration: Sendable {
     public var parseQueueCapacity: Int
     /// Politeness: per-host rate limits, robots.txt, retries and backoff.
     public var politeness: PolitenessSettings
+    /// When failures cancel a host or the crawl.
+    public var errorBudget: ErrorBudgetSettings
+    /// Stop gracefully after this long (`--max-duration`); nil = no limit.
+    public var maxDuration: Duration?
+    /// How long a graceful stop (signal, `--max-duration`) lets transfers in flight finish before
+    /// cancelling them.
+    public var gracePeriod: Duration
 
     public init(
         seeds: [WebURL], concurrency: Int = 32, parseWorkers: Int = 2, maxDepth: Int? = nil,
         maxPages: Int? = nil, scope: ScopeMode = .host, maxRedirects: Int = 5,
         hostConcurrency: Int? = nil, parseQueueCapacity: Int? = nil,
-        politeness: PolitenessSettings = PolitenessSettings()
+        politeness: PolitenessSettings = PolitenessSettings(), errorBudget: ErrorBudgetSettings = ErrorBudgetSettings(),
+        maxDuration: Duration? = nil, gracePeriod: Duration = .seconds(5)
     ) {
         self.politeness = politeness
+        self.errorBudget = errorBudget
+        self.maxDuration = maxDuration
+        self.gracePeriod = gracePeriod
         self.seeds = seeds
         self.concurrency = max(1, concurrency)
         self.parseWorkers = max(1, parseWorkers)

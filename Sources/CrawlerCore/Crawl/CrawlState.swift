@@ -20,6 +20,8 @@ struct CrawlState {
     private(set) var isStopping = false
     /// URLs that were queued, never started, when dispatching stopped.
     private(set) var droppedAtStop = 0
+    /// Hosts cancelled by their error budget: nothing more is fetched from them.
+    private(set) var cancelledHosts: Set<String> = []
 
     init(hostConcurrency: Int, maxPages: Int?, politeness settings: PolitenessSettings = .unlimited) {
         scheduler = HostScheduler(hostConcurrency: hostConcurrency, rate: settings.hostRate, burst: settings.hostBurst)
@@ -57,6 +59,10 @@ struct CrawlState {
         admitted += 1
         var job = job
         job.queuedAt = now
+        if cancelledHosts.contains(job.hostKey) {
+            active += 1
+            return .record(job, .errorBudgetExhausted)
+        }
         switch politeness.verdict(host: job.hostKey, path: job.current.requestTarget, now: now) {
         case .refused(let outcome):
             active += 1
@@ -121,6 +127,7 @@ struct CrawlState {
         guard seen.insert(target) else { return .alreadySeen }
         var job = job
         job.queuedAt = now
+        if cancelledHosts.contains(job.hostKey) { return .refused(.errorBudgetExhausted) }
         switch politeness.verdict(host: job.hostKey, path: job.current.requestTarget, now: now) {
         case .refused(let outcome):
             return .refused(outcome)
@@ -137,7 +144,7 @@ struct CrawlState {
     /// Queues a job again at its host, ahead of the host's other work (a retry). Returns false when
     /// stopping (the job stays active and must be recorded).
     mutating func retry(_ job: FetchJob, now: Duration) -> Bool {
-        if isStopping { return false }
+        if isStopping || cancelledHosts.contains(job.hostKey) { return false }
         var job = job
         job.queuedAt = now
         active -= 1
@@ -225,6 +232,15 @@ struct CrawlState {
     }
 
     // MARK: - Ending
+
+    /// Cancels a host (its error budget is spent): its queued URLs are decided now, and URLs found for
+    /// it later are decided at admission. Returns the page jobs to record (each is now active).
+    mutating func cancelHost(_ host: String, now: Duration) -> [(FetchJob, Outcome)] {
+        guard cancelledHosts.insert(host).inserted else { return [] }
+        let pages = scheduler.drain(host: host, now: now).filter { $0.kind == .page }
+        active += pages.count
+        return pages.map { ($0, .errorBudgetExhausted) }
+    }
 
     /// A job's record was written.
     mutating func finish() {

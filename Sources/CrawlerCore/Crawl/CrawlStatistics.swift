@@ -33,8 +33,13 @@ public struct CrawlStatistics: Sendable {
 
     public init() {}
 
+    /// Per host (the records' `host` field).
+    public var hosts: [String: HostTally] = [:]
+
     mutating func count(_ record: CrawlRecord) {
         records += 1
+        hosts[record.host, default: HostTally()].records += 1
+        if record.isFailure { hosts[record.host, default: HostTally()].failures += 1 }
         recordsByOutcome[record.outcome, default: 0] += 1
         if let status = record.status, status >= 100, status < 600 {
             recordsByStatusClass["\(status / 100)xx", default: 0] += 1
@@ -71,10 +76,24 @@ struct LinkCounts {
 public enum StopReason: String, Sendable {
     /// Nothing left to fetch (including when `--max-pages` or `--max-depth` bounded the crawl).
     case finished
+    /// The crawl's error budget was spent (`--max-errors`, `--max-error-rate`).
+    case errorBudget = "error_budget"
+    /// `--max-duration` passed.
+    case maxDuration = "max_duration"
+    /// SIGINT.
+    case interrupted
+    /// SIGTERM.
+    case terminated
     /// The calling task was cancelled.
     case cancelled
     /// The output could not be written.
     case outputFailed = "output_failed"
+}
+
+/// Records and failures of one host (its `host` field).
+public struct HostTally: Sendable {
+    public var records = 0
+    public var failures = 0
 }
 
 /// The result of a run.
@@ -90,6 +109,20 @@ public struct CrawlSummary: Sendable {
     public var maxFetchesInFlight: Int
     public var maxParsesInFlight: Int
     public var outputError: String?
+    /// Why the error budget stopped the crawl, when it did.
+    public var budgetDetail: String?
+    /// Hosts cancelled by `--host-max-errors` (scheme://host:port).
+    public var hostsCancelled: [String]
+    /// The error budget at the stop: attempts and failures counted, and the sliding window.
+    public var budget: BudgetState
+
+    public struct BudgetState: Sendable {
+        public var settings: ErrorBudgetSettings
+        public var attempts: Int
+        public var failures: Int
+        public var windowAttempts: Int
+        public var windowFailures: Int
+    }
 
     public var pagesPerSecond: Double {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18

@@ -13,27 +13,46 @@ extension Crawler {
             job.fetchedAtMs = clock.wallClockMilliseconds()
         }
         job.attempts += 1
-        reportStart(of: job)
-        let result = await fetcher.fetch(FetchRequest(url: job.current))
-        let feedback = HostFeedback(result, wallClockSeconds: Double(clock.wallClockMilliseconds()) / 1000)
         let host = job.hostKey
+        let result = await runFetch(FetchRequest(url: job.current), host: host, reportsStart: job.reportsStart)
+        let feedback = HostFeedback(result, wallClockSeconds: Double(clock.wallClockMilliseconds()) / 1000)
         let canRetry = job.attempts <= configuration.politeness.retries
         let jitter = Double.random(in: 0.5...1.5)
-        // One update: the host's feedback (delay, rate) is in place before its slot is freed, so no
-        // waiting worker can start the host's next URL in between.
-        let retried = update { dispatch, now in
+        // One update: the host's feedback (delay, rate) and the error budget are applied before its slot
+        // is freed, so no waiting worker can start the host's next URL in between.
+        let (retried, hostCancelled, toCancel, decided) = update { dispatch, now in
             dispatch.fetchesInFlight -= 1
+            var decided: [(FetchJob, Outcome)] = []
+            var toCancel: [Task<Result<FetchResponse, FetchFailure>, Never>] = []
+            if let failed = Self.attemptFailed(result) {
+                toCancel = countAttempt(&dispatch, host: host, failed: failed, now: now, decided: &decided)
+            }
             let retried = feedback.apply(to: &dispatch.state, job: job, canRetry: canRetry, jitter: jitter, now: now)
             dispatch.state.requestEnded(host: host, now: now)
-            return retried
+            return (retried, dispatch.state.cancelledHosts.contains(host), toCancel, decided)
         }
+        toCancel.forEach { $0.cancel() }
+        recordUnfetched(decided)
         if retried { return }
         switch result {
         case .failure(let failure):
-            record(job, outcome: failure.outcome, status: failure.status, contentType: failure.contentType,
+            // A transfer aborted because its host was cancelled is recorded as such.
+            let outcome = failure.outcome == .cancelled && hostCancelled ? .errorBudgetExhausted : failure.outcome
+            record(job, outcome: outcome, status: failure.status, contentType: failure.contentType,
                    bytes: failure.bytes, timings: failure.timings, error: failure.message)
         case .success(let response):
             await dispose(response, of: job)
+        }
+    }
+
+    /// Whether an attempt failed, for the error budgets (nil: not an attempt that counts, i.e. it was
+    /// cancelled). Failures: transport failures (timeouts, resets, TLS, `too_large`, ...), 5xx and 429.
+    static func attemptFailed(_ result: Result<FetchResponse, FetchFailure>) -> Bool? {
+        switch result {
+        case .failure(let failure):
+            return failure.outcome == .cancelled ? nil : failure.outcome.isTransportFailure
+        case .success(let response):
+            return response.status >= 500 || response.status == 429
         }
     }
 
@@ -55,13 +74,6 @@ extension Crawler {
             record(job, outcome: outcome, status: status, contentType: response.contentType,
                    bytes: response.body.count, timings: response.timings, error: error)
         }
-    }
-
-    /// Tells the scheduler a rate-limited host's request starts now (see `HostScheduler.requestStarted`).
-    private func reportStart(of job: FetchJob) {
-        guard job.reportsStart else { return }
-        let host = job.hostKey
-        update { dispatch, now in dispatch.state.requestStarted(host: host, now: now) }
     }
 
     func isHTML(_ response: FetchResponse) -> Bool {
@@ -127,10 +139,12 @@ extension Crawler {
         let host = job.hostKey
         var url = job.current
         var result = CrawlState.RobotsResult.rules(.allowAll)
-        reportStart(of: job)
+        var reportsStart = job.reportsStart  // only the first request took a token
         var sitemaps: [String] = []
         redirects: for _ in 0...Self.robotsMaxRedirects {
-            switch await fetcher.fetch(FetchRequest(url: url, isRobots: true)) {
+            let fetched = await runFetch(FetchRequest(url: url, isRobots: true), host: host, reportsStart: reportsStart)
+            reportsStart = false
+            switch fetched {
             case .failure(let failure):
                 result = failure.outcome == .cancelled ? .cancelled : .unreachable
                 break redirects

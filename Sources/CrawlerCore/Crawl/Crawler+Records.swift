@@ -21,8 +21,10 @@ extension Crawler {
         )
         sink.write(record)
         let outputFailed = sink.failure != nil
+        let hostKey = job.hostKey
         update { dispatch, _ in
             dispatch.statistics.count(record)
+            dispatch.hostsRecorded.insert(hostKey)
             if let linkCounts { dispatch.statistics.add(linkCounts) }
             dispatch.state.finish()
             if outputFailed, dispatch.stopReason == nil {

@@ -25,6 +25,14 @@ public final class Crawler: Sendable {
         var maxFetchesInFlight = 0
         var stopReason: StopReason?
         var statistics = CrawlStatistics()
+        var budget: ErrorBudget
+        var budgetDetail: String?
+        /// Hosts (scheme://host:port) with at least one record, to tell when every host was cancelled.
+        var hostsRecorded: Set<String> = []
+        /// Fetches in flight, so a cancelled host's (or, on a hard stop, every) transfer can be aborted.
+        var fetches: [UInt64: (host: String, task: Task<Result<FetchResponse, FetchFailure>, Never>)] = [:]
+        /// In-flight transfers are being cancelled (error budget, second signal, end of a grace period).
+        var hardStopped = false
         /// The instant the armed timer fires, if one is armed.
         var timerDeadline: Duration?
         var timers: [UInt64: Task<Void, Never>] = [:]
@@ -69,6 +77,7 @@ public final class Crawler: Sendable {
     let scope: CrawlScope
     private let dispatch: Mutex<Dispatch>
     private let waiterIDs = Atomic<UInt64>(0)
+    private let fetchIDs = Atomic<UInt64>(0)
     private let parsePool: ParsePool<ParseWork>
 
     public init(
@@ -81,9 +90,10 @@ public final class Crawler: Sendable {
         self.sink = sink
         self.clock = clock
         scope = CrawlScope(mode: configuration.scope, seeds: configuration.seeds)
-        dispatch = Mutex(Dispatch(state: CrawlState(
-            hostConcurrency: configuration.hostConcurrency, maxPages: configuration.maxPages,
-            politeness: configuration.politeness)))
+        dispatch = Mutex(Dispatch(
+            state: CrawlState(hostConcurrency: configuration.hostConcurrency, maxPages: configuration.maxPages,
+                              politeness: configuration.politeness),
+            budget: ErrorBudget(settings: configuration.errorBudget)))
         parsePool = ParsePool(workers: configuration.parseWorkers, capacity: configuration.parseQueueCapacity)
     }
 
@@ -103,6 +113,9 @@ public final class Crawler: Sendable {
             return decided
         }
         recordUnfetched(decided)
+        if let maxDuration = configuration.maxDuration {
+            startTimer(at: maxDuration) { [self] in stop(.maxDuration, grace: configuration.gracePeriod) }
+        }
         parsePool.start(makeParser: makeParser) { [self] work, parser in
             parse(work, with: parser)
         }
@@ -113,7 +126,7 @@ public final class Crawler: Sendable {
                 }
             }
         } onCancel: {
-            stop(.cancelled)
+            stop(.cancelled, grace: nil)
         }
         // Every job that reached the parse pool was recorded before the workers could see the crawl
         // finished, so closing only joins idle threads.
@@ -124,7 +137,14 @@ public final class Crawler: Sendable {
         }
         timers.forEach { $0.cancel() }
         return dispatch.withLock { dispatch in
-            CrawlSummary(
+            // A crawl whose every host was cancelled by its budget failed everywhere: it ends as a spent
+            // crawl budget (exit 3), not as a finished crawl. Some hosts cancelled, others crawled: finished.
+            let cancelled = dispatch.state.cancelledHosts
+            if dispatch.stopReason == nil, !cancelled.isEmpty, dispatch.hostsRecorded.isSubset(of: cancelled) {
+                dispatch.stopReason = .errorBudget
+                dispatch.budgetDetail = "every host was cancelled by --host-max-errors"
+            }
+            return CrawlSummary(
                 stopReason: dispatch.stopReason ?? .finished,
                 statistics: dispatch.statistics,
                 elapsed: clock.now(),
@@ -132,18 +152,39 @@ public final class Crawler: Sendable {
                 queuedAtStop: dispatch.state.queued + dispatch.state.droppedAtStop,
                 maxFetchesInFlight: dispatch.maxFetchesInFlight,
                 maxParsesInFlight: parsePool.maxBusy,
-                outputError: sink.failure.map { "\($0)" }
+                outputError: sink.failure.map { "\($0)" },
+                budgetDetail: dispatch.budgetDetail,
+                hostsCancelled: dispatch.state.cancelledHosts.sorted(),
+                budget: CrawlSummary.BudgetState(
+                    settings: configuration.errorBudget, attempts: dispatch.budget.attempts,
+                    failures: dispatch.budget.failures, windowAttempts: dispatch.budget.windowCount,
+                    windowFailures: dispatch.budget.windowFailures)
             )
         }
     }
 
-    /// Stops dispatching. URLs in flight finish (or are cancelled by the task tree) and are recorded;
-    /// queued URLs that never started get no record and are reported as `queuedAtStop`.
-    public func stop(_ reason: StopReason) {
+    /// Stops dispatching: queued URLs that never started get no record (they are reported as
+    /// `queuedAtStop`). URLs in flight finish and are recorded; after `grace` (immediately when nil)
+    /// their transfers are cancelled and they are recorded as `cancelled`. The first reason given is kept.
+    public func stop(_ reason: StopReason, grace: Duration?) {
         update { dispatch, _ in
             if dispatch.stopReason == nil { dispatch.stopReason = reason }
             _ = dispatch.state.stop()
         }
+        if let grace {
+            startTimer(at: clock.now() + grace) { [self] in cancelInFlight() }
+        } else {
+            cancelInFlight()
+        }
+    }
+
+    /// Aborts every transfer in flight now (a hard stop). Parse threads finish what they hold.
+    public func cancelInFlight() {
+        let tasks = dispatch.withLock { dispatch in
+            dispatch.hardStopped = true
+            return dispatch.fetches.values.map(\.task)
+        }
+        tasks.forEach { $0.cancel() }
     }
 
     // MARK: - Dispatch
@@ -165,23 +206,84 @@ public final class Crawler: Sendable {
         return result
     }
 
-    /// Wakes the dispatcher at `deadline`. A timer is a small task that sleeps on the crawl clock;
-    /// only the earliest deadline needs one (a later one is re-armed when that fires).
+    /// Wakes the dispatcher at `deadline`. Only the earliest deadline needs a timer (a later one is
+    /// re-armed when that fires).
     private func armTimer(at deadline: Duration) {
+        startTimer(at: deadline) { [self] in
+            update { dispatch, _ in
+                if dispatch.timerDeadline == deadline { dispatch.timerDeadline = nil }
+            }
+        }
+    }
+
+    /// Runs `action` at `deadline` on the crawl clock, in a small task that `run()` cancels when the
+    /// crawl ends.
+    private func startTimer(at deadline: Duration, _ action: @escaping @Sendable () -> Void) {
         let id = dispatch.withLock { dispatch -> UInt64 in
             dispatch.nextTimerID += 1
             return dispatch.nextTimerID
         }
         let task = Task { [self] in
-            try? await clock.sleep(until: deadline)
-            update { dispatch, _ in
-                dispatch.timers[id] = nil
-                if dispatch.timerDeadline == deadline { dispatch.timerDeadline = nil }
+            do {
+                try await clock.sleep(until: deadline)
+            } catch {
+                return  // cancelled: the crawl ended
             }
+            dispatch.withLock { _ = $0.timers.removeValue(forKey: id) }
+            action()
         }
-        dispatch.withLock { dispatch in
-            // The timer may already have fired and removed itself; only keep it while it is pending.
-            if dispatch.timerDeadline == deadline { dispatch.timers[id] = task }
+        dispatch.withLock { $0.timers[id] = task }
+    }
+
+    /// Runs one fetch as a task of its own, registered so that a cancelled host's transfers (or all of
+    /// them) can be aborted; the calling worker's cancellation is passed on too.
+    ///
+    /// A rate-limited host's start is reported from inside that task, right before the request goes
+    /// out, so the host's next token counts from the real start even when the task runs late.
+    func runFetch(_ request: FetchRequest, host: String, reportsStart: Bool) async -> Result<FetchResponse, FetchFailure> {
+        let id = fetchIDs.add(1, ordering: .relaxed).newValue
+        let fetcher = self.fetcher
+        let task = Task { [self] in
+            if reportsStart {
+                update { dispatch, now in dispatch.state.requestStarted(host: host, now: now) }
+            }
+            return await fetcher.fetch(request)
+        }
+        let cancelNow = dispatch.withLock { dispatch -> Bool in
+            dispatch.fetches[id] = (host, task)
+            return dispatch.hardStopped || dispatch.state.cancelledHosts.contains(host)
+        }
+        if cancelNow { task.cancel() }
+        let result = await withTaskCancellationHandler {
+            await task.value
+        } onCancel: {
+            task.cancel()
+        }
+        dispatch.withLock { _ = $0.fetches.removeValue(forKey: id) }
+        return result
+    }
+
+    /// Counts an attempt against the error budgets, under the lock. A spent host budget cancels the
+    /// host (its queued URLs are returned to be recorded); a spent crawl budget stops the crawl. Returns
+    /// the transfers to cancel once the lock is released.
+    func countAttempt(
+        _ dispatch: inout Dispatch, host: String, failed: Bool, now: Duration, decided: inout [(FetchJob, Outcome)]
+    ) -> [Task<Result<FetchResponse, FetchFailure>, Never>] {
+        switch dispatch.budget.record(host: host, failed: failed) {
+        case .withinBudget:
+            return []
+        case .hostSpent(let spent):
+            dispatch.budget.forget(host: spent)
+            decided += dispatch.state.cancelHost(spent, now: now)
+            return dispatch.fetches.values.filter { $0.host == spent }.map(\.task)
+        case .crawlSpent(let detail):
+            if dispatch.stopReason == nil {
+                dispatch.stopReason = .errorBudget
+                dispatch.budgetDetail = detail
+            }
+            _ = dispatch.state.stop()
+            dispatch.hardStopped = true
+            return dispatch.fetches.values.map(\.task)
         }
     }
 

@@ -38,6 +38,9 @@ public enum Outcome: String, Sendable, CaseIterable, Codable {
     case crawlDelayTooLong = "crawl_delay_too_long"
     /// 429 Too Many Requests, still after the retries.
     case rateLimited = "rate_limited"
+    /// Its host's error budget was spent (`--host-max-errors` failures in a row): not fetched, or
+    /// aborted in flight.
+    case errorBudgetExhausted = "error_budget_exhausted"
     /// The crawl was cancelled while this URL was in flight.
     case cancelled
     /// A failure the transport could not classify more precisely.
@@ -60,7 +63,7 @@ public enum Outcome: String, Sendable, CaseIterable, Codable {
             return true
         case .ok, .httpError, .redirectLimit, .redirectBlockedScheme, .redirectOffsite, .duplicate,
              .urlInvalid, .unsupportedContent, .cancelled, .robotsDisallowed, .robotsUnreachable,
-             .crawlDelayTooLong:
+             .crawlDelayTooLong, .errorBudgetExhausted:
             return false
         }
     }

@@ -197,6 +197,16 @@ struct HostScheduler<Item> {
         return removed
     }
 
+    /// Removes and returns everything queued for one host, gate work included, and opens its gate.
+    mutating func drain(host: String, now: Duration) -> [Item] {
+        guard slots[host] != nil else { return [] }
+        let removed = slots[host]!.queue.removeAll()
+        queuedCount -= removed.count
+        slots[host]!.isGated = false
+        reschedule(host, now: now)
+        return removed
+    }
+
     /// Removes and returns every queued item of every host (cancellation).
     mutating func drainAll() -> [Item] {
         var all: [Item] = []

@@ -1,0 +1,214 @@
+import DemoSite
+import Foundation
+import Synchronization
+import Testing
+
+/// Issue 5's acceptance checks, through the binary: budgets, signals, --max-duration, exit codes, the
+/// summary file, and output that stays valid however the crawl ends.
+@Suite("The crawl binary stops cleanly", .serialized)
+struct StopAndBudgetCLITests {
+    /// Every line of a JSONL file parsed; fails the test on a partial or invalid line.
+    static func records(at url: URL) throws -> [[String: Any]] {
+        let data = try Data(contentsOf: url)
+        if !data.isEmpty { #expect(data.last == 0x0A, "the output ends in the middle of a line") }
+        return try data.split(separator: 0x0A).map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0)) as? [String: Any])
+        }
+    }
+
+    static func summary(at url: URL) throws -> [String: Any] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: url.path + ".summary.json"))
+        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    static func writeSeeds(_ seeds: [String], in directory: URL) throws {
+        try (seeds.joined(separator: "\n") + "\n").write(
+            to: directory.appendingPathComponent("seeds.txt"), atomically: true, encoding: .utf8)
+    }
+
+    static let fast = ["--host-rate", "0", "--host-concurrency", "8", "--concurrency", "8", "--retries", "0"]
+
+    @Test(.timeLimit(.minutes(1)))
+    func aServerTurningTo500sSpendsTheCrawlBudget() async throws {
+        let served = Mutex(0)
+        let server = try await LocalHTTPServer.start { request in
+            switch request.path {
+            case "/robots.txt": return .notFound()
+            case "/": return .html((0..<1000).map { "<a href=/p/\($0)>\($0)</a>" }.joined())
+            default:
+                let count = served.withLock { count -> Int in
+                    count += 1
+                    return count
+                }
+                return count <= 300 ? .html("<title>ok</title>") : ServerResponse(status: 500, body: .bytes(Array("down".utf8)))
+            }
+        }
+        let directory = try BinaryRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Self.writeSeeds([server.baseURL + "/"], in: directory)
+        let output = directory.appendingPathComponent("out.jsonl")
+        let result = try await BinaryRunner.run(
+            // The host breaker is off: this checks the crawl-wide rate budget (on one host the breaker
+            // would fire first, after 10 failures in a row, with the same exit code).
+            ["--seeds", "seeds.txt", "--output", output.path, "--max-error-rate", "0.5", "--error-window", "50",
+             "--host-max-errors", "0"] + Self.fast,
+            in: directory)
+        let log = server.stats.log
+        await server.shutdown()
+
+        #expect(result.status == 3, "\(result.stderr)")
+        let records = try Self.records(at: output)
+        // One record for every URL started, none for the rest: every request has its record, and a URL
+        // handed to a fetch slot but cancelled before its request went out is recorded as cancelled.
+        let requested = Set(log.map(\.path).filter { $0 != "/robots.txt" })
+        var outcomes: [String: String] = [:]
+        for record in records {
+            if let url = record["url"] as? String { outcomes[url.replacingOccurrences(of: server.baseURL, with: "")] = record["outcome"] as? String }
+        }
+        #expect(outcomes.count == records.count)
+        #expect(requested.isSubset(of: Set(outcomes.keys)))
+        let unrequested = Set(outcomes.keys).subtracting(requested)
+        #expect(unrequested.allSatisfy { outcomes[$0] == "cancelled" }, "\(unrequested.map { ($0, outcomes[$0] ?? "") })")
+        // Within one window of attempts after the turn (25 failures spend a 50% budget over 50).
+        let failures = log.filter { $0.status == 500 }.sorted { $0.start < $1.start }
+        #expect(failures.count >= 25 && failures.count <= 50 + 8, "\(failures.count) 500s served")
+        // Within 1 s of the budget being spent (the 25th failure) the process has exited.
+        if failures.count >= 25, let spentAt = failures[24].end {
+            #expect(result.exitedAt - spentAt < .seconds(1), "exited \(result.exitedAt - spentAt) after the budget was spent")
+        }
+        let summary = try Self.summary(at: output)
+        #expect(summary["stop_reason"] as? String == "error_budget")
+        #expect(summary["exit_code"] as? Int == 3)
+        #expect((summary["stop_detail"] as? String)?.contains("of the last 50 attempts failed") == true)
+        #expect(result.stderr.contains("stopped: error_budget"))
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aHostThatAlwaysTimesOutIsCancelledAndTheOthersFinish() async throws {
+        let bad = try await LocalHTTPServer.start { request in
+            request.path == "/robots.txt" ? .notFound() : ServerResponse(status: 200, headers: [("Content-Type", "text/html")],
+                                                                       body: .bytes([]), headerDelay: .seconds(20))
+        }
+        let good = try await LocalHTTPServer.start { request in
+            switch request.path {
+            case "/": return .html((0..<30).map { "<a href=/p/\($0)>\($0)</a>" }.joined())
+            case "/robots.txt": return .notFound()
+            default: return .html("<title>\(request.path)</title>")
+            }
+        }
+        let directory = try BinaryRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Self.writeSeeds([good.baseURL + "/"] + (0..<10).map { bad.baseURL + "/\($0)" }, in: directory)
+        let output = directory.appendingPathComponent("out.jsonl")
+        let result = try await BinaryRunner.run(
+            ["--seeds", "seeds.txt", "--output", output.path, "--timeout", "1", "--host-max-errors", "3",
+             "--host-rate", "0", "--host-concurrency", "2", "--retries", "0"], in: directory)
+        let badRequests = bad.stats.log.filter { $0.path != "/robots.txt" }.count
+        await bad.shutdown()
+        await good.shutdown()
+
+        #expect(result.status == 0, "\(result.stderr)")
+        let records = try Self.records(at: output)
+        let badRecords = records.filter { ($0["url"] as? String)?.hasPrefix(bad.baseURL) == true }
+        #expect(badRecords.count == 10)
+        // Three timeouts spend the budget; the one other request in flight is aborted then, unless it
+        // timed out in the same instant.
+        let timeouts = badRecords.filter { $0["outcome"] as? String == "timeout" }.count
+        #expect((3...4).contains(timeouts))
+        #expect(badRecords.filter { $0["outcome"] as? String == "error_budget_exhausted" }.count == 10 - timeouts)
+        #expect(badRequests <= 4)  // three timeouts, and at most one more in flight when the third failed
+        let goodRecords = records.filter { ($0["url"] as? String)?.hasPrefix(good.baseURL) == true }
+        #expect(goodRecords.count == 31)
+        #expect(goodRecords.allSatisfy { $0["outcome"] as? String == "ok" })
+        let summary = try Self.summary(at: output)
+        #expect(summary["hosts_cancelled"] as? [String] == ["http://127.0.0.1:\(bad.port)"])
+    }
+
+    /// A site of slow pages (each answers after `delay`), many of them.
+    static func slowSite(delay: Duration) async throws -> LocalHTTPServer {
+        try await LocalHTTPServer.start { request in
+            switch request.path {
+            case "/robots.txt": return .notFound()
+            case "/": return .html((0..<2000).map { "<a href=/p/\($0)>\($0)</a>" }.joined())
+            default:
+                var response = ServerResponse.html("<title>\(request.path)</title>")
+                response.headerDelay = delay
+                return response
+            }
+        }
+    }
+
+    /// Waits (bounded) until the server has received `count` requests.
+    static func waitForRequests(_ server: LocalHTTPServer, _ count: Int) async throws {
+        for _ in 0..<1000 where server.stats.totalRequests < count {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func sigtermStopsGracefullyWithValidOutputAndASummary() async throws {
+        let server = try await Self.slowSite(delay: .milliseconds(100))
+        let directory = try BinaryRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Self.writeSeeds([server.baseURL + "/"], in: directory)
+        let output = directory.appendingPathComponent("out.jsonl")
+        let running = try BinaryRunner.launch(["--seeds", "seeds.txt", "--output", output.path] + Self.fast, in: directory)
+        try await Self.waitForRequests(server, 30)
+        running.signal(SIGTERM)
+        let result = try await running.wait(timeout: .seconds(20))
+        let requested = server.stats.log.filter { $0.path != "/robots.txt" }.count
+        await server.shutdown()
+
+        #expect(result.status == 143, "\(result.stderr)")
+        let records = try Self.records(at: output)
+        // Transfers in flight at the signal finished within the grace period: every request has its record.
+        #expect(records.count == requested)
+        #expect(records.allSatisfy { $0["outcome"] as? String == "ok" })
+        let summary = try Self.summary(at: output)
+        #expect(summary["stop_reason"] as? String == "terminated")
+        #expect(summary["exit_code"] as? Int == 143)
+        #expect((summary["queued_at_stop"] as? Int ?? 0) > 1000)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aSecondSignalStopsAtOnce() async throws {
+        let server = try await Self.slowSite(delay: .seconds(60))
+        let directory = try BinaryRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Self.writeSeeds([server.baseURL + "/"], in: directory)
+        let output = directory.appendingPathComponent("out.jsonl")
+        let running = try BinaryRunner.launch(["--seeds", "seeds.txt", "--output", output.path] + Self.fast, in: directory)
+        try await Self.waitForRequests(server, 9)  // robots.txt, /, and 7+ stuck pages
+        running.signal(SIGINT)
+        try await Task.sleep(for: .milliseconds(300))
+        let secondAt = ContinuousClock.now
+        running.signal(SIGINT)
+        let result = try await running.wait(timeout: .seconds(20))
+        await server.shutdown()
+
+        #expect(result.status == 130, "\(result.stderr)")
+        #expect(result.exitedAt - secondAt < .seconds(2), "took \(result.exitedAt - secondAt) after the second signal")
+        let records = try Self.records(at: output)
+        #expect(records.filter { $0["outcome"] as? String == "cancelled" }.count >= 7)
+        #expect(try Self.summary(at: output)["stop_reason"] as? String == "interrupted")
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func maxDurationExits4WithValidOutput() async throws {
+        let server = try await Self.slowSite(delay: .milliseconds(50))
+        let directory = try BinaryRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Self.writeSeeds([server.baseURL + "/"], in: directory)
+        let output = directory.appendingPathComponent("out.jsonl")
+        let started = ContinuousClock.now
+        let result = try await BinaryRunner.run(
+            ["--seeds", "seeds.txt", "--output", output.path, "--max-duration", "2s"] + Self.fast, in: directory)
+        await server.shutdown()
+        #expect(result.status == 4, "\(result.stderr)")
+        #expect(result.exitedAt - started < .seconds(6))
+        let records = try Self.records(at: output)
+        #expect(records.count > 20)
+        let summary = try Self.summary(at: output)
+        #expect(summary["stop_reason"] as? String == "max_duration")
+    }
+}
