@@ -17,7 +17,11 @@ public enum SummaryText {
             if stats.robotsFailures > 0 { text += " (\(stats.robotsFailures) unreachable)" }
             if !stats.sitemaps.isEmpty { text += ", \(stats.sitemaps.count) sitemaps listed" }
         }
-        if summary.stopReason != .finished { text += "; stopped: \(summary.stopReason.rawValue)" }
+        if !summary.hostsCancelled.isEmpty { text += "; \(summary.hostsCancelled.count) hosts cancelled by their error budget" }
+        if summary.stopReason != .finished {
+            text += "; stopped: \(summary.stopReason.rawValue)"
+            if let detail = summary.budgetDetail { text += " (\(detail))" }
+        }
         if summary.queuedAtStop > 0 { text += ", \(summary.queuedAtStop) queued URLs left" }
         return text
     }
