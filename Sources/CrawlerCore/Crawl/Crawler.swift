@@ -75,9 +75,9 @@ public final class Crawler: Sendable {
     let sink: any RecordSink
     let clock: any CrawlClock
     let scope: CrawlScope
-    private let dispatch: Mutex<Dispatch>
+    let dispatch: Mutex<Dispatch>
     private let waiterIDs = Atomic<UInt64>(0)
-    private let fetchIDs = Atomic<UInt64>(0)
+    let fetchIDs = Atomic<UInt64>(0)
     private let parsePool: ParsePool<ParseWork>
 
     public init(
@@ -163,30 +163,6 @@ public final class Crawler: Sendable {
         }
     }
 
-    /// Stops dispatching: queued URLs that never started get no record (they are reported as
-    /// `queuedAtStop`). URLs in flight finish and are recorded; after `grace` (immediately when nil)
-    /// their transfers are cancelled and they are recorded as `cancelled`. The first reason given is kept.
-    public func stop(_ reason: StopReason, grace: Duration?) {
-        update { dispatch, _ in
-            if dispatch.stopReason == nil { dispatch.stopReason = reason }
-            _ = dispatch.state.stop()
-        }
-        if let grace {
-            startTimer(at: clock.now() + grace) { [self] in cancelInFlight() }
-        } else {
-            cancelInFlight()
-        }
-    }
-
-    /// Aborts every transfer in flight now (a hard stop). Parse threads finish what they hold.
-    public func cancelInFlight() {
-        let tasks = dispatch.withLock { dispatch in
-            dispatch.hardStopped = true
-            return dispatch.fetches.values.map(\.task)
-        }
-        tasks.forEach { $0.cancel() }
-    }
-
     // MARK: - Dispatch
 
     /// Applies a change to the dispatch state, then gives freed-up work to waiting workers (and arms a
@@ -204,87 +180,6 @@ public final class Crawler: Sendable {
         }
         if let wakeAt { armTimer(at: wakeAt) }
         return result
-    }
-
-    /// Wakes the dispatcher at `deadline`. Only the earliest deadline needs a timer (a later one is
-    /// re-armed when that fires).
-    private func armTimer(at deadline: Duration) {
-        startTimer(at: deadline) { [self] in
-            update { dispatch, _ in
-                if dispatch.timerDeadline == deadline { dispatch.timerDeadline = nil }
-            }
-        }
-    }
-
-    /// Runs `action` at `deadline` on the crawl clock, in a small task that `run()` cancels when the
-    /// crawl ends.
-    private func startTimer(at deadline: Duration, _ action: @escaping @Sendable () -> Void) {
-        let id = dispatch.withLock { dispatch -> UInt64 in
-            dispatch.nextTimerID += 1
-            return dispatch.nextTimerID
-        }
-        let task = Task { [self] in
-            do {
-                try await clock.sleep(until: deadline)
-            } catch {
-                return  // cancelled: the crawl ended
-            }
-            dispatch.withLock { _ = $0.timers.removeValue(forKey: id) }
-            action()
-        }
-        dispatch.withLock { $0.timers[id] = task }
-    }
-
-    /// Runs one fetch as a task of its own, registered so that a cancelled host's transfers (or all of
-    /// them) can be aborted; the calling worker's cancellation is passed on too.
-    ///
-    /// A rate-limited host's start is reported from inside that task, right before the request goes
-    /// out, so the host's next token counts from the real start even when the task runs late.
-    func runFetch(_ request: FetchRequest, host: String, reportsStart: Bool) async -> Result<FetchResponse, FetchFailure> {
-        let id = fetchIDs.add(1, ordering: .relaxed).newValue
-        let fetcher = self.fetcher
-        let task = Task { [self] in
-            if reportsStart {
-                update { dispatch, now in dispatch.state.requestStarted(host: host, now: now) }
-            }
-            return await fetcher.fetch(request)
-        }
-        let cancelNow = dispatch.withLock { dispatch -> Bool in
-            dispatch.fetches[id] = (host, task)
-            return dispatch.hardStopped || dispatch.state.cancelledHosts.contains(host)
-        }
-        if cancelNow { task.cancel() }
-        let result = await withTaskCancellationHandler {
-            await task.value
-        } onCancel: {
-            task.cancel()
-        }
-        dispatch.withLock { _ = $0.fetches.removeValue(forKey: id) }
-        return result
-    }
-
-    /// Counts an attempt against the error budgets, under the lock. A spent host budget cancels the
-    /// host (its queued URLs are returned to be recorded); a spent crawl budget stops the crawl. Returns
-    /// the transfers to cancel once the lock is released.
-    func countAttempt(
-        _ dispatch: inout Dispatch, host: String, failed: Bool, now: Duration, decided: inout [(FetchJob, Outcome)]
-    ) -> [Task<Result<FetchResponse, FetchFailure>, Never>] {
-        switch dispatch.budget.record(host: host, failed: failed) {
-        case .withinBudget:
-            return []
-        case .hostSpent(let spent):
-            dispatch.budget.forget(host: spent)
-            decided += dispatch.state.cancelHost(spent, now: now)
-            return dispatch.fetches.values.filter { $0.host == spent }.map(\.task)
-        case .crawlSpent(let detail):
-            if dispatch.stopReason == nil {
-                dispatch.stopReason = .errorBudget
-                dispatch.budgetDetail = detail
-            }
-            _ = dispatch.state.stop()
-            dispatch.hardStopped = true
-            return dispatch.fetches.values.map(\.task)
-        }
     }
 
     private func fetchWorker() async {
