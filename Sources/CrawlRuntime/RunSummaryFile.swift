@@ -4,8 +4,13 @@ import Foundation
 /// The JSON summary written next to the output (`<output>.summary.json`) at the end of a run, for
 /// cron wrappers and monitoring. Written to a temporary file and renamed, so a reader never sees half.
 public enum RunSummaryFile {
+    /// Where the summary of a run writing to `output` goes: next to it, when it is a regular file (not
+    /// standard output, a pipe or a device).
     public static func path(forOutput output: String) -> String? {
-        output == "-" ? nil : output + ".summary.json"
+        guard output != "-" else { return nil }
+        var info = stat()
+        guard stat(output, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return output + ".summary.json"
     }
 
     public static func object(_ summary: CrawlSummary, output: String, exitCode: Int32, endedAt: Date) -> [String: Any] {

@@ -196,6 +196,24 @@ struct StopAndBudgetCLITests {
     }
 
     @Test(.timeLimit(.minutes(1)))
+    func aFullDiskStopsTheCrawlWithExit1() async throws {
+        // /dev/full accepts the open and fails every write with ENOSPC, as a full disk does.
+        guard FileManager.default.fileExists(atPath: "/dev/full") else { return }
+        let server = try await Self.slowSite(delay: .milliseconds(1))
+        let directory = try BinaryRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Self.writeSeeds([server.baseURL + "/"], in: directory)
+        let result = try await BinaryRunner.run(["--seeds", "seeds.txt", "--output", "/dev/full"] + Self.fast, in: directory)
+        let requests = server.stats.totalRequests
+        await server.shutdown()
+        #expect(result.status == 1, "\(result.stderr)")
+        #expect(result.stderr.contains("No space left on device"))
+        #expect(result.stderr.contains("stopped: output_failed"))
+        #expect(requests < 2000)  // it stopped instead of crawling all 2,000 pages into the void
+        #expect(!FileManager.default.fileExists(atPath: "/dev/full.summary.json"))  // no summary beside a device
+    }
+
+    @Test(.timeLimit(.minutes(1)))
     func maxDurationExits4WithValidOutput() async throws {
         let server = try await Self.slowSite(delay: .milliseconds(50))
         let directory = try BinaryRunner.temporaryDirectory()
