@@ -26,6 +26,8 @@ let package = Package(
             providers: [.apt(["libxml2-dev"])]
         ),
         .target(name: "CurlTransport", dependencies: ["CCurl"]),
+        // One libc setting Swift's Glibc module does not expose (mallopt); see its header.
+        .target(name: "CSupport"),
         .target(name: "HTMLParsing", dependencies: ["CLibXML2"]),
 
         // C-free crawl logic.
@@ -40,6 +42,9 @@ let package = Package(
                 .product(name: "HeapModule", package: "swift-collections"),
             ]
         ),
+
+        // Reads JSONL outputs back: `crawl report`, Prometheus metrics, the progress line.
+        .target(name: "CrawlReport"),
 
         // Wires the C-backed fetcher and parser into the core's protocols.
         .target(name: "CrawlRuntime", dependencies: ["CrawlerCore", "CurlTransport", "HTMLParsing", "CrawlURL"]),
@@ -57,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "crawl",
             dependencies: [
-                "CrawlRuntime", "CrawlerCore", "DemoSite",
+                "CrawlRuntime", "CrawlerCore", "DemoSite", "CrawlReport", "CSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -68,6 +73,7 @@ let package = Package(
         .testTarget(name: "CurlTransportTests", dependencies: ["CurlTransport", "DemoSite"]),
         .testTarget(name: "CrawlerCoreTests", dependencies: ["CrawlerCore", "CrawlURL", "RobotsTxt"]),
         .testTarget(name: "DemoSiteTests", dependencies: ["DemoSite"]),
+        .testTarget(name: "CrawlReportTests", dependencies: ["CrawlReport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["CrawlRuntime", "CrawlerCore", "DemoSite", "CrawlURL"]),
         .testTarget(name: "CLITests", dependencies: ["DemoSite", "CrawlRuntime", "crawl"]),
     ]

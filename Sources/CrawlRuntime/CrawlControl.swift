@@ -32,6 +32,11 @@ public final class CrawlControl: Sendable {
         crawler?.stop(reason, grace: grace)
     }
 
+    /// The crawl's progress, once it has started.
+    public func progress() -> CrawlProgress? {
+        state.withLock { $0.crawler }?.progress()
+    }
+
     /// Aborts the transfers in flight now.
     public func cancelNow() {
         let crawler = state.withLock { state -> Crawler? in

@@ -29,6 +29,8 @@ public final class CurlFetcher: Fetcher {
         if request.isRobots {
             transfer.maxBodyBytes = FetchRequest.robotsMaxBytes
             transfer.truncatesBody = true
+        } else {
+            transfer.memoryBudget = settings.memoryBudget
         }
         let response = await client.perform(transfer)
         let timings = FetchTimings(
@@ -44,7 +46,8 @@ public final class CurlFetcher: Fetcher {
         return .success(FetchResponse(
             status: response.status, contentType: contentType, location: response.header("Location"),
             body: response.body, bodySkipped: response.error?.code == .bodySkipped,
-            retryAfter: response.header("Retry-After"), timings: timings))
+            retryAfter: response.header("Retry-After"), timings: timings,
+            lease: response.heldBytes > 0 ? settings.memoryBudget.map { BodyLease(budget: $0, bytes: response.heldBytes) } : nil))
     }
 
     /// Media types whose bodies the crawl parses; others are recorded without downloading the body.
@@ -69,3 +72,6 @@ public final class CurlFetcher: Fetcher {
         }
     }
 }
+
+/// The crawl's byte budget, as the transport sees it.
+extension ByteBudget: TransferMemoryBudget {}

@@ -1,3 +1,5 @@
+import CrawlerCore
+
 /// Limits of every fetch (`--timeout`, `--connect-timeout`, `--max-body-bytes`, ...). libcurl's own
 /// defaults in 7.88 are unsafe for a crawler (no total timeout, unlimited bodies), so each is explicit.
 public struct FetchSettings: Sendable {
@@ -13,14 +15,17 @@ public struct FetchSettings: Sendable {
     public var lowSpeedTime: Duration
     /// libcurl `CURLOPT_RESOLVE` entries, `host:port:address`.
     public var resolve: [String]
+    /// The most body bytes held at once across the crawl (`--memory-budget`); nil = no budget.
+    public var memoryBudget: ByteBudget?
 
     public static let defaultUserAgent = "crawl/0.1"
 
     public init(
         maxTransfers: Int = 32, userAgent: String = FetchSettings.defaultUserAgent, timeout: Duration = .seconds(30),
         connectTimeout: Duration = .seconds(10), maxBodyBytes: Int = 10 << 20, lowSpeedLimit: Int = 1000,
-        lowSpeedTime: Duration = .seconds(20), resolve: [String] = []
+        lowSpeedTime: Duration = .seconds(20), resolve: [String] = [], memoryBudget: ByteBudget? = nil
     ) {
+        self.memoryBudget = memoryBudget
         self.maxTransfers = maxTransfers
         self.userAgent = userAgent
         self.timeout = timeout

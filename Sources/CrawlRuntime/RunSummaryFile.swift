@@ -13,7 +13,9 @@ public enum RunSummaryFile {
         return output + ".summary.json"
     }
 
-    public static func object(_ summary: CrawlSummary, output: String, exitCode: Int32, endedAt: Date) -> [String: Any] {
+    public static func object(
+        _ summary: CrawlSummary, output: String, exitCode: Int32, memoryBudget: ByteBudget? = nil, endedAt: Date
+    ) -> [String: Any] {
         let stats = summary.statistics
         let startedAt = endedAt.addingTimeInterval(-summary.elapsed.seconds)
         let budget = summary.budget
@@ -56,14 +58,17 @@ public enum RunSummaryFile {
                 "seen_or_over_limit": stats.linksDuplicateOrOverLimit,
             ],
             "robots": ["fetched": stats.robotsFetches, "unreachable": stats.robotsFailures, "sitemaps": stats.sitemaps] as [String: Any],
+            "memory": ["budget_bytes": optional(memoryBudget?.capacity), "max_held_bytes": optional(memoryBudget?.maxHeld)],
             "max_fetches_in_flight": summary.maxFetchesInFlight,
             "max_parses_in_flight": summary.maxParsesInFlight,
         ]
     }
 
     /// Writes the summary atomically (temporary file, then rename).
-    public static func write(_ summary: CrawlSummary, output: String, exitCode: Int32, to path: String) throws {
-        let object = object(summary, output: output, exitCode: exitCode, endedAt: Date())
+    public static func write(
+        _ summary: CrawlSummary, output: String, exitCode: Int32, memoryBudget: ByteBudget? = nil, to path: String
+    ) throws {
+        let object = object(summary, output: output, exitCode: exitCode, memoryBudget: memoryBudget, endedAt: Date())
         var data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
         data.append(0x0A)
         let temporary = path + ".tmp"

@@ -21,7 +21,11 @@ final class CurlMultiInbox: Sendable {
         var multi: WakeupHandle?
         var starts: [PendingTransfer] = []
         var cancels: [PendingTransfer] = []
+        /// Paused transfers whose memory-budget weight was granted: to be unpaused.
+        var resumes: [PendingTransfer] = []
         var shutdownRequested = false
+
+        var isEmpty: Bool { starts.isEmpty && cancels.isEmpty && resumes.isEmpty }
     }
 
     private let state: Mutex<State>
@@ -40,7 +44,7 @@ final class CurlMultiInbox: Sendable {
         state.withLock { state in
             guard let multi = state.multi, !state.shutdownRequested else { return false }
             // A non-empty inbox means a wakeup is already pending since the loop's last drain.
-            let needsWakeup = state.starts.isEmpty && state.cancels.isEmpty
+            let needsWakeup = state.isEmpty
             state.starts.append(transfer)
             if needsWakeup { multi.wake() }
             return true
@@ -51,8 +55,18 @@ final class CurlMultiInbox: Sendable {
     func cancel(_ transfer: PendingTransfer) {
         state.withLock { state in
             guard let multi = state.multi else { return }
-            let needsWakeup = state.starts.isEmpty && state.cancels.isEmpty
+            let needsWakeup = state.isEmpty
             state.cancels.append(transfer)
+            if needsWakeup { multi.wake() }
+        }
+    }
+
+    /// Asks the loop to unpause a transfer whose memory-budget weight was granted. Any thread.
+    func resume(_ transfer: PendingTransfer) {
+        state.withLock { state in
+            guard let multi = state.multi else { return }
+            let needsWakeup = state.isEmpty
+            state.resumes.append(transfer)
             if needsWakeup { multi.wake() }
         }
     }
@@ -67,10 +81,11 @@ final class CurlMultiInbox: Sendable {
 
     /// Loop thread: moves pending work into the caller's (empty) arrays, reusing their storage.
     /// Returns true when shutdown was requested.
-    func drain(starts: inout [PendingTransfer], cancels: inout [PendingTransfer]) -> Bool {
+    func drain(starts: inout [PendingTransfer], cancels: inout [PendingTransfer], resumes: inout [PendingTransfer]) -> Bool {
         state.withLock { state in
             swap(&state.starts, &starts)
             swap(&state.cancels, &cancels)
+            swap(&state.resumes, &resumes)
             return state.shutdownRequested
         }
     }
@@ -81,7 +96,7 @@ final class CurlMultiInbox: Sendable {
         state.withLock { state in
             state.multi = nil
             state.shutdownRequested = true
-            defer { state.starts = []; state.cancels = [] }
+            defer { state.starts = []; state.cancels = []; state.resumes = [] }
             return state.starts
         }
     }

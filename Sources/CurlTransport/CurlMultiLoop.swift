@@ -61,14 +61,20 @@ final class CurlMultiLoop {
     func run() {
         var starts: [PendingTransfer] = []
         var cancels: [PendingTransfer] = []
+        var resumes: [PendingTransfer] = []
         var running: Int32 = 0
         while true {
             starts.removeAll(keepingCapacity: true)
             cancels.removeAll(keepingCapacity: true)
-            let shutdown = inbox.drain(starts: &starts, cancels: &cancels)
+            resumes.removeAll(keepingCapacity: true)
+            let shutdown = inbox.drain(starts: &starts, cancels: &cancels, resumes: &resumes)
             waiting.append(contentsOf: starts)
             for pending in cancels {
                 cancel(pending, reason: "task cancelled")
+            }
+            for pending in resumes {
+                // Finished meanwhile (cancelled, failed): nothing to unpause; `finish` settled its weight.
+                active[ObjectIdentifier(pending)]?.weightGranted()
             }
             if shutdown { break }
             startWaiting()
@@ -104,7 +110,7 @@ final class CurlMultiLoop {
             pending.finish(TransferResponse(effectiveURL: pending.request.url, error: TransferError(code: .other, message: "could not create a curl easy handle")))
             return
         }
-        let transfer = CurlTransfer(pending: pending, easy: easy, maxHeaderBytes: configuration.maxHeaderBytes)
+        let transfer = CurlTransfer(pending: pending, easy: easy, maxHeaderBytes: configuration.maxHeaderBytes, inbox: inbox)
         guard transfer.configure() else {
             transfer.detach()
             freeHandles.append(easy)

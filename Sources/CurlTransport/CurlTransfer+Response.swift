@@ -32,6 +32,8 @@ extension CurlTransfer {
         )
         var body = takeBody()
         if failure != nil, body.count > diagnosticBodyLimit { body = [] }
+        // The caller keeps the buffer as allocated: its capacity is what it costs in memory.
+        let heldBytes = settleWeight(succeeded: failure == nil, keptBytes: body.isEmpty ? 0 : body.capacity)
         let status = easy.infoLong(CURLINFO_RESPONSE_CODE)
         let primaryIP = easy.infoString(CURLINFO_PRIMARY_IP)
         return TransferResponse(
@@ -44,7 +46,8 @@ extension CurlTransfer {
             primaryIP: primaryIP?.isEmpty == false ? primaryIP : nil,
             httpVersion: Self.httpVersion(easy.infoLong(CURLINFO_HTTP_VERSION)),
             timings: timings,
-            error: failure
+            error: failure,
+            heldBytes: heldBytes
         )
     }
 

@@ -1,4 +1,5 @@
 import CCurl
+import Synchronization
 
 /// The Swift side of one transfer while it is attached to the multi handle.
 ///
@@ -36,9 +37,23 @@ final class CurlTransfer {
 
     private static let maxReservation: Int64 = 1 << 20
 
-    init(pending: PendingTransfer, easy: CurlEasyHandle, maxHeaderBytes: Int) {
+    // MARK: Memory budget (see `TransferRequest.memoryBudget`)
+
+    /// Budget bytes held for this body.
+    private(set) var weightHeld = 0
+    /// Budget bytes asked for and not granted yet: the transfer is paused meanwhile.
+    private var weightPending = 0
+    /// The weight is the declared Content-Length: the buffer can be sized exactly once granted.
+    private var weightIsDeclaredLength = false
+    private let ticket: UInt64
+    private let inbox: CurlMultiInbox
+    private static let tickets = Atomic<UInt64>(0)
+
+    init(pending: PendingTransfer, easy: CurlEasyHandle, maxHeaderBytes: Int, inbox: CurlMultiInbox) {
         self.pending = pending
         self.easy = easy
+        self.inbox = inbox
+        ticket = Self.tickets.add(1, ordering: .relaxed).newValue
         self.maxBody = Int64(pending.request.maxBodyBytes)
         self.maxHeaderBytes = maxHeaderBytes
     }
@@ -104,6 +119,9 @@ final class CurlTransfer {
     /// Write callback: decoded body bytes. A short count makes curl fail with CURLE_WRITE_ERROR.
     func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Int {
         let count = Int64(bytes.count)
+        if let budget = pending.request.memoryBudget, !discardsBody {
+            if let pause = admit(count, budget: budget) { return pause }
+        }
         if decodedBytes + count > maxBody {
             if pending.request.truncatesBody {
                 // Keep what fits and end the transfer; `makeResponse` reports it as complete.
@@ -121,9 +139,79 @@ final class CurlTransfer {
             abort = TransferError(code: .tooLarge, message: "body exceeds \(maxBody) bytes on the wire")
             return 0
         }
-        if !discardsBody { body.append(contentsOf: bytes) }
+        if !discardsBody {
+            reserveRoom(for: bytes.count)
+            body.append(contentsOf: bytes)
+        }
         decodedBytes += count
         return bytes.count
+    }
+
+    /// Admits body bytes against the memory budget. Returns nil to go on, or the value the write
+    /// callback must return: `CURL_WRITEFUNC_PAUSE` while the weight is not granted (curl keeps the data
+    /// and delivers it again after `weightGranted`), 0 to abort (`tooLarge`).
+    private func admit(_ count: Int64, budget: any TransferMemoryBudget) -> Int? {
+        if weightPending > 0 { return Int(CURL_WRITEFUNC_PAUSE) }
+        if weightHeld == 0 {
+            let declared = HeaderLine.contentLength(in: headers)
+            let encoded = headers.contains { TransferResponse.asciiCaseInsensitiveEqual($0.name, "content-encoding") }
+            let capacity = Int64(budget.capacity)
+            if let declared, !encoded, declared > capacity {
+                abort = TransferError(code: .tooLarge, message: "Content-Length \(declared) exceeds the memory budget of \(capacity) bytes")
+                return 0
+            }
+            // Decoded size unknown: reserve the cap, so a waiting transfer never holds part of its weight
+            // (two growing bodies could then wait on each other for ever); shrunk at the end.
+            let weight = Int(max(1, (declared.flatMap { encoded ? nil : $0 }) ?? min(maxBody, capacity)))
+            let inbox = self.inbox
+            let pending = self.pending
+            weightIsDeclaredLength = declared != nil && !encoded
+            if budget.acquire(weight, ticket: ticket, granted: { inbox.resume(pending) }) {
+                weightHeld = weight
+                if weightIsDeclaredLength { body.reserveCapacity(weight) }
+            } else {
+                weightPending = weight
+                return Int(CURL_WRITEFUNC_PAUSE)
+            }
+        }
+        if decodedBytes + count > Int64(weightHeld) {
+            abort = TransferError(code: .tooLarge, message: "body exceeds its memory-budget weight of \(weightHeld) bytes")
+            return 0
+        }
+        return nil
+    }
+
+    /// Grows the body buffer by half at a time (not Array's doubling), never past the granted weight:
+    /// a body's real memory, its capacity, then stays within what the budget counts for it.
+    private func reserveRoom(for extra: Int) {
+        let needed = body.count + extra
+        guard needed > body.capacity else { return }
+        let limit = weightHeld > 0 ? weightHeld : Int(maxBody)
+        body.reserveCapacity(max(needed, min(max(body.capacity + body.capacity / 2, 16_384), limit)))
+    }
+
+    /// Multi thread: the pending weight was granted; unpause (curl then delivers the kept data again).
+    func weightGranted() {
+        guard weightPending > 0 else { return }
+        weightHeld = weightPending
+        weightPending = 0
+        if weightIsDeclaredLength { body.reserveCapacity(weightHeld) }
+        _ = curl_easy_pause(easy.raw, 0)  // CURLPAUSE_CONT
+    }
+
+    /// At completion: returns the budget bytes the caller keeps (the stored body's size on success,
+    /// nothing on failure) and gives the rest back.
+    func settleWeight(succeeded: Bool, keptBytes: Int) -> Int {
+        guard let budget = pending.request.memoryBudget else { return 0 }
+        if weightPending > 0 {
+            // Still waiting: withdraw; if it was granted meanwhile, the bytes are ours to give back.
+            if !budget.withdraw(ticket: ticket) { budget.release(weightPending) }
+            weightPending = 0
+        }
+        let kept = succeeded ? min(keptBytes, weightHeld) : 0  // keptBytes: the buffer's capacity
+        if weightHeld > kept { budget.release(weightHeld - kept) }
+        weightHeld = 0
+        return kept
     }
 
     /// Progress callback: `downloaded` is the raw body count. Non-zero aborts the transfer

@@ -30,6 +30,13 @@ public struct TransferRequest: Sendable {
     /// `TransferResponse.bodyTruncated` set, instead of failing with `tooLarge` (robots.txt: RFC 9309
     /// asks to parse the first 500 KiB). Raw bytes are still capped, at twice the cap plus 64 KiB.
     public var truncatesBody = false
+    /// When set, the body's bytes are admitted against this budget (see `TransferMemoryBudget`): the
+    /// transfer pauses at its first body byte until its weight is granted. The weight is the declared
+    /// Content-Length, or `maxBodyBytes` (capped by the budget's capacity) when the length is unknown
+    /// or the body is content-encoded; it shrinks to the actual size when the transfer completes. A body
+    /// that declares more than the capacity ends at once as `tooLarge`. On success the response's
+    /// `heldBytes` are the caller's to release; on failure the transport releases everything.
+    public var memoryBudget: (any TransferMemoryBudget)?
 
     /// Creates a request with crawler-friendly defaults (10 MiB cap, 30 s total, 10 s connect,
     /// abort below 1 KiB/s over 15 s).

@@ -26,6 +26,8 @@ public struct TransferResponse: Sendable {
     public var error: TransferError?
     /// The body was cut at `maxBodyBytes` (only with `TransferRequest.truncatesBody`).
     public var bodyTruncated = false
+    /// Bytes of `TransferRequest.memoryBudget` the caller now holds for this body, and must release.
+    public var heldBytes = 0
 
     public init(
         status: Int = 0,
@@ -37,8 +39,10 @@ public struct TransferResponse: Sendable {
         primaryIP: String? = nil,
         httpVersion: Int = 0,
         timings: TransferTimings = .zero,
-        error: TransferError? = nil
+        error: TransferError? = nil,
+        heldBytes: Int = 0
     ) {
+        self.heldBytes = heldBytes
         self.status = status
         self.headers = headers
         self.body = body

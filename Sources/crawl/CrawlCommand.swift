@@ -17,7 +17,7 @@ struct CrawlCommand: AsyncParsableCommand {
 
             \(ExitStatus.helpText)
             """,
-        subcommands: [DemoCommand.self]
+        subcommands: [DemoCommand.self, ReportCommand.self]
     )
 
     @Option(help: ArgumentHelp("File with one seed URL per line; blank lines and # comments are ignored.", valueName: "file"))

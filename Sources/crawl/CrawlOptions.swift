@@ -36,6 +36,9 @@ struct CrawlOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Largest body accepted (raw and decoded); larger ones are cut off as too_large. Units: KiB, MiB, GiB, kB, MB.", valueName: "bytes"))
     var maxBodyBytes: ByteSize = ByteSize(bytes: 10 << 20)
 
+    @Option(help: ArgumentHelp("The most response-body bytes held at once, from the first byte received until parsed; transfers wait (paused) for room. Bodies larger than this are cut off as too_large.", valueName: "bytes"))
+    var memoryBudget: ByteSize = ByteSize(bytes: 256 << 20)
+
     @Option(help: "Most redirect hops followed for one URL.")
     var maxRedirects: Int = 5
 
@@ -72,6 +75,12 @@ struct CrawlOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Stop gracefully after this long, keeping what is left (e.g. 90s, 30m, 2h, 1h30m); exit 4 if work was left.", valueName: "duration"))
     var maxDuration: String?
 
+    @Flag(help: "No progress line and no closing summary on stderr (errors are still printed).")
+    var quiet = false
+
+    @Option(help: ArgumentHelp("Write Prometheus text-format metrics here, during the run (every 15 s) and at its end, atomically (for node_exporter's textfile collector).", valueName: "path"))
+    var metricsFile: String?
+
     @Option(help: ArgumentHelp("Resolve HOST:PORT to ADDRESS instead of using DNS (like curl --resolve); repeatable.", valueName: "host:port:address"))
     var resolve: [String] = []
 
@@ -96,6 +105,9 @@ struct CrawlOptions: ParsableArguments {
         }
         guard maxBodyBytes.bytes >= 1 else {
             throw ValidationError("--max-body-bytes must be at least 1 byte.")
+        }
+        guard memoryBudget.bytes >= 64 << 10 else {
+            throw ValidationError("--memory-budget must be at least 64KiB (got \(memoryBudget)).")
         }
         guard (0...50).contains(maxRedirects) else {
             throw ValidationError("--max-redirects must be between 0 and 50 (got \(maxRedirects)).")
@@ -161,11 +173,12 @@ struct CrawlOptions: ParsableArguments {
             errorBudget: budget, maxDuration: maxDuration.flatMap(DurationText.parse))
     }
 
-    var fetchSettings: FetchSettings {
+    /// Settings for one run (each call makes a new memory budget).
+    func makeFetchSettings() -> FetchSettings {
         FetchSettings(
             maxTransfers: concurrency, userAgent: userAgent, timeout: .milliseconds(Int64(timeout * 1000)),
             connectTimeout: .milliseconds(Int64(connectTimeout * 1000)), maxBodyBytes: maxBodyBytes.bytes,
-            resolve: resolve)
+            resolve: resolve, memoryBudget: ByteBudget(capacity: memoryBudget.bytes))
     }
 }
 

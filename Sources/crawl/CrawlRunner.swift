@@ -2,6 +2,7 @@ import ArgumentParser
 import CrawlRuntime
 import CrawlerCore
 import CrawlURL
+import CSupport
 import Foundation
 import Synchronization
 
@@ -13,6 +14,9 @@ enum CrawlRunner {
     ) async throws -> (CrawlSummary, String) {
         // A closed stdout pipe must become a write error we report, not a silent SIGPIPE death.
         signal(SIGPIPE, SIG_IGN)
+        // Body buffers of 128 KiB and more go back to the system when freed, so that peak memory follows
+        // --memory-budget (see CSupport).
+        crawl_return_large_blocks_to_system(128 << 10)
         if options.noRobots {
             Console.error("warning: --no-robots: robots.txt is neither fetched nor obeyed")
         }
@@ -27,16 +31,21 @@ enum CrawlRunner {
         let control = CrawlControl()
         let signals = handleSignals(control)
         defer { signals.cancel() }
+        let monitor = RunMonitor(
+            control: control, showsProgress: !options.quiet && RunMonitor.stderrIsTerminal, metricsPath: options.metricsFile)
+        monitor.start()
         let summary: CrawlSummary
+        let fetchSettings = options.makeFetchSettings()
         do {
             summary = try await CrawlSession.run(
-                options.crawlConfiguration(seeds: seeds, defaults: defaults), fetch: options.fetchSettings,
+                options.crawlConfiguration(seeds: seeds, defaults: defaults), fetch: fetchSettings,
                 sink: writer, control: control)
         } catch {
             Console.error("cannot start the fetch engine: \(error)")
             try? await writer.finish()
             throw ExitStatus.fatal
         }
+        monitor.stop()
         var exitCode = ExitStatus.of(summary)
         do {
             try await writer.finish()
@@ -44,11 +53,14 @@ enum CrawlRunner {
             Console.error("\(error)")
             exitCode = ExitStatus.fatal
         }
-        Console.info(SummaryText.line(summary))
-        if outputPath != "-" { Console.info("crawl: records written to \(outputPath)") }
+        if !options.quiet {
+            Console.info(SummaryText.line(summary))
+            if outputPath != "-" { Console.info("crawl: records written to \(outputPath)") }
+        }
         if let summaryPath = RunSummaryFile.path(forOutput: outputPath) {
             do {
-                try RunSummaryFile.write(summary, output: outputPath, exitCode: exitCode.rawValue, to: summaryPath)
+                try RunSummaryFile.write(summary, output: outputPath, exitCode: exitCode.rawValue,
+                                         memoryBudget: fetchSettings.memoryBudget, to: summaryPath)
             } catch {
                 Console.error("cannot write the summary \(summaryPath): \(error.localizedDescription)")
                 exitCode = ExitStatus.fatal
@@ -56,6 +68,10 @@ enum CrawlRunner {
         }
         if summary.stopReason == .outputFailed {
             Console.error("output failed: \(summary.outputError ?? "unknown error")")
+        }
+        if let failure = monitor.writeFinalMetrics(summary, exitCode: exitCode.rawValue) {
+            Console.error(failure)
+            exitCode = ExitStatus.fatal
         }
         if exitCode != ExitStatus.finished { throw exitCode }
         return (summary, outputPath)

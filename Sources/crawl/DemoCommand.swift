@@ -22,6 +22,12 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Pages per host.")
     var pagesPerHost: Int = 100
 
+    @Option(help: ArgumentHelp("Every Nth page is a large page (0 = none).", valueName: "n"))
+    var largePageEvery: Int = 40
+
+    @Option(help: ArgumentHelp("Size of the large pages (e.g. 1500KB, 4MiB).", valueName: "bytes"))
+    var largePageBytes: ByteSize = ByteSize(bytes: 1_500_000)
+
     @Option(help: ArgumentHelp("Only serve the site (until interrupted) and write its seed URL to this file; do not crawl. For crawling it from another process or with another crawler.", valueName: "seeds-file"))
     var serve: String?
 
@@ -32,12 +38,18 @@ struct DemoCommand: AsyncParsableCommand {
         guard (1...100_000).contains(pagesPerHost) else {
             throw ValidationError("--pages-per-host must be between 1 and 100000.")
         }
+        guard largePageEvery >= 0 else { throw ValidationError("--large-page-every must be 0 or more.") }
+        guard (1...(256 << 20)).contains(largePageBytes.bytes) else {
+            throw ValidationError("--large-page-bytes must be between 1 byte and 256MiB.")
+        }
     }
 
     func run() async throws {
         var config = DemoSiteConfig()
         config.hosts = hosts
         config.pagesPerHost = pagesPerHost
+        config.largePageEvery = largePageEvery
+        config.largePageBytes = largePageBytes.bytes
         let site: DemoSite
         do {
             site = try await DemoSite.start(config)

@@ -79,7 +79,7 @@ struct BinaryRunner {
         return Running(process: process, stdout: stdout, stderr: stderr)
     }
 
-    fileprivate static func readToEnd(_ handle: FileHandle) async -> Data {
+    static func readToEnd(_ handle: FileHandle) async -> Data {
         await withCheckedContinuation { continuation in
             Thread { continuation.resume(returning: handle.readDataToEndOfFile()) }.start()
         }

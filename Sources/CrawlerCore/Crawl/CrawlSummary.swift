@@ -49,3 +49,14 @@ public struct CrawlSummary: Sendable {
         return seconds > 0 ? Double(statistics.records) / seconds : 0
     }
 }
+
+/// A live view of a running crawl (for a progress display or periodic metrics).
+public struct CrawlProgress: Sendable {
+    public var records: Int
+    public var queued: Int
+    public var inFlight: Int
+    public var failures: Int
+    public var bodyBytes: Int
+    public var recordsByOutcome: [Outcome: Int]
+    public var elapsed: Duration
+}

@@ -59,9 +59,12 @@ extension Crawler {
     /// A final answer (no retry): follow the redirect, parse the page, or record the outcome.
     private func dispose(_ response: FetchResponse, of job: FetchJob) async {
         let status = response.status
+        let parses = (200..<300).contains(status) && isHTML(response)
+        // A body that is not parsed is done with now: its memory-budget bytes go back.
+        if !parses { response.lease?.release() }
         if (300..<400).contains(status), let location = response.location {
             followRedirect(job, response: response, location: location)
-        } else if (200..<300).contains(status), isHTML(response) {
+        } else if parses {
             await submitForParsing(job, response)
         } else {
             let outcome: Outcome
@@ -103,7 +106,7 @@ extension Crawler {
                             error: "more than \(configuration.maxRedirects) redirects")
         }
         let fingerprint = URLFingerprint(key: targetURL.dedupKey)
-        guard !job.chain.contains(fingerprint) else {
+        guard !job.visited(fingerprint) else {
             return stopHere(.redirectLimit, target: targetURL.href, error: "redirect loop")
         }
         guard scope.contains(targetURL) else {
@@ -112,7 +115,7 @@ extension Crawler {
         var next = job
         next.current = targetURL
         next.redirects += 1
-        next.chain.append(fingerprint)
+        next.hops.append(fingerprint)
         let admission = update { dispatch, now in
             dispatch.state.followRedirect(next, target: fingerprint, now: now)
         }

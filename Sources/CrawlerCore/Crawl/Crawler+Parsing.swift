@@ -6,6 +6,8 @@ extension Crawler {
         let response = work.response
         let charset = response.contentType.flatMap(ContentType.charset)
         let page = parser.parse(response.body, charset: charset)
+        // The body is done with: its memory-budget bytes go back before the links are admitted.
+        response.lease?.release()
         var (candidates, counts) = linkCandidates(of: page, on: work.job)
         let (enqueued, decided) = update { dispatch, now in
             var admitted = 0

@@ -163,6 +163,18 @@ public final class Crawler: Sendable {
         }
     }
 
+    /// A snapshot of the crawl so far; cheap enough to call a few times a second.
+    public func progress() -> CrawlProgress {
+        let elapsed = clock.now()
+        return dispatch.withLock { dispatch in
+            CrawlProgress(
+                records: dispatch.statistics.records, queued: dispatch.state.queued,
+                inFlight: dispatch.fetchesInFlight, failures: dispatch.statistics.failures,
+                bodyBytes: dispatch.statistics.bodyBytes, recordsByOutcome: dispatch.statistics.recordsByOutcome,
+                elapsed: elapsed)
+        }
+    }
+
     // MARK: - Dispatch
 
     /// Applies a change to the dispatch state, then gives freed-up work to waiting workers (and arms a

@@ -19,8 +19,10 @@ struct FetchJob: Sendable {
     /// The hop to fetch next (the origin, or a redirect target).
     var current: WebURL
     var redirects = 0
-    /// Fingerprints of the hops of this chain (origin first), to catch loops before the hop limit.
-    var chain: [URLFingerprint]
+    /// The origin's fingerprint, and those of the redirect hops after it, to catch loops before the hop
+    /// limit. Separate so that a job that never redirects (almost all) allocates no array.
+    let originFingerprint: URLFingerprint
+    var hops: [URLFingerprint] = []
     /// When the first hop started (crawl clock) and its wall-clock time; set at first dispatch.
     var startedAt: Duration?
     var fetchedAtMs: Int64 = 0
@@ -40,7 +42,12 @@ struct FetchJob: Sendable {
         current = url
         self.depth = depth
         self.parent = parent
-        chain = [fingerprint]
+        originFingerprint = fingerprint
+    }
+
+    /// Whether this chain already went through `fingerprint`.
+    func visited(_ fingerprint: URLFingerprint) -> Bool {
+        fingerprint == originFingerprint || hops.contains(fingerprint)
     }
 
     /// The politeness key of the hop to fetch next.

@@ -33,12 +33,16 @@ public struct FetchResponse: Sendable {
     /// The `Retry-After` header, unparsed.
     public var retryAfter: String?
     public var timings: FetchTimings
+    /// The memory-budget bytes held for `body`; released when the crawl is done with it.
+    public var lease: BodyLease?
 
     public init(
         status: Int, contentType: String? = nil, location: String? = nil, body: [UInt8] = [],
-        bodySkipped: Bool = false, retryAfter: String? = nil, timings: FetchTimings = FetchTimings()
+        bodySkipped: Bool = false, retryAfter: String? = nil, timings: FetchTimings = FetchTimings(),
+        lease: BodyLease? = nil
     ) {
         self.retryAfter = retryAfter
+        self.lease = lease
         self.status = status
         self.contentType = contentType
         self.location = location

@@ -18,4 +18,7 @@ public struct SeenSet: Sendable {
     }
 
     public var count: Int { fingerprints.count }
+
+    /// Bytes the set's storage takes: 8 per slot, plus its occupancy bitmap (a bit per slot).
+    public var storageBytes: Int { fingerprints.capacity * 8 + fingerprints.capacity / 8 }
 }

@@ -64,12 +64,21 @@ public final class JSONLWriter: RecordSink, @unchecked Sendable {
         return writeError
     }
 
+    /// Above this many buffered bytes, producers wait for the writer thread (a stalled disk slows the
+    /// crawl instead of growing memory). The writer runs on its own thread, so the wait always ends
+    /// once the disk takes the bytes.
+    static let maxPendingBytes = 16 << 20
+
     public func write(_ record: CrawlRecord) {
         var line: [UInt8] = []
         record.encodeLine(into: &line)
         condition.lock()
+        while pending.count >= Self.maxPendingBytes, writeError == nil, !writerDone {
+            condition.broadcast()  // the writer and waiting producers share the condition: wake them all
+            condition.wait()
+        }
         pending.append(contentsOf: line)
-        if pending.count >= flushThreshold { condition.signal() }
+        if pending.count >= flushThreshold { condition.broadcast() }
         condition.unlock()
     }
 
@@ -99,6 +108,7 @@ public final class JSONLWriter: RecordSink, @unchecked Sendable {
             }
             swap(&batch, &pending)
             let closing = isClosed
+            condition.broadcast()  // producers waiting for room (see `maxPendingBytes`)
             condition.unlock()
 
             if !batch.isEmpty {

@@ -1,0 +1,65 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A failed atomic write: which file, which step, and the system's reason.
+public struct AtomicWriteError: Error, CustomStringConvertible, Sendable {
+    public let path: String
+    public let reason: String
+    public var description: String { "\(path): \(reason)" }
+}
+
+/// Writes a file so readers see either the old content or the new, never half of it: the bytes go
+/// to a temporary file in the same directory (same file system, so `rename(2)` is atomic), which
+/// is flushed and then renamed over the destination.
+enum AtomicFile {
+    static func write(_ bytes: [UInt8], to path: String) throws(AtomicWriteError) {
+        let slash = path.utf8.lastIndex(of: UInt8(ascii: "/"))
+        let dir = slash.map { String(path[...$0]) } ?? ""
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        guard !name.isEmpty else { throw AtomicWriteError(path: path, reason: "not a file name") }
+        // A dot-prefixed name: node_exporter's textfile collector only reads `*.prom`, and a
+        // hidden temp file is not mistaken for output by other globs either.
+        let temp = "\(dir).\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        // 0644 (before umask): node_exporter usually runs as another user and must read the file.
+        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw AtomicWriteError(path: path, reason: "cannot create a temporary file beside it: \(errnoText())") }
+        var ok = false
+        defer {
+            if !ok { unlink(temp) }
+        }
+        var written = 0
+        while written < bytes.count {
+            let n = bytes.withUnsafeBytes { raw in posixWrite(fd, raw.baseAddress! + written, raw.count - written) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                let reason = errnoText()
+                close(fd)
+                throw AtomicWriteError(path: path, reason: "write failed: \(reason)")
+            }
+            written += n
+        }
+        if fsync(fd) != 0 {
+            let reason = errnoText()
+            close(fd)
+            throw AtomicWriteError(path: path, reason: "fsync failed: \(reason)")
+        }
+        close(fd)
+        guard rename(temp, path) == 0 else {
+            throw AtomicWriteError(path: path, reason: "rename failed: \(errnoText())")
+        }
+        ok = true
+    }
+
+    private static func errnoText() -> String { String(cString: strerror(errno)) }
+}
+
+/// `write(2)` under another name: inside `AtomicFile`, `write` means `AtomicFile.write`.
+@inline(__always)
+private func posixWrite(_ fd: Int32, _ buf: UnsafeRawPointer, _ n: Int) -> Int {
+    write(fd, buf, n)
+}
