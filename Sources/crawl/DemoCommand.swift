@@ -57,7 +57,9 @@ struct DemoCommand: AsyncParsableCommand {
             Console.error("cannot start the demo site: \(error)")
             throw ExitStatus.fatal
         }
-        Console.info("crawl demo: serving \(hosts) hosts × \(pagesPerHost) pages at \(site.baseURLs.joined(separator: " "))")
+        if !options.quiet {
+            Console.info("crawl demo: serving \(hosts) hosts × \(pagesPerHost) pages at \(site.baseURLs.joined(separator: " "))")
+        }
         if let serve {
             try await serveOnly(site, seedsFile: serve)
             return
@@ -66,8 +68,8 @@ struct DemoCommand: AsyncParsableCommand {
         do {
             let (summary, _) = try await CrawlRunner.run(seeds: seeds, options: options, defaults: .demo)
             let reachable = site.manifest.pages.count
-            Console.info("crawl demo: the site has \(reachable) reachable URLs; its servers answered "
-                         + "\(site.stats.totalRequests) requests for \(summary.statistics.records) records")
+            if !options.quiet { Console.info("crawl demo: the site has \(reachable) reachable URLs; its servers answered "
+                         + "\(site.stats.totalRequests) requests for \(summary.statistics.records) records") }
         } catch {
             await site.shutdown()
             throw error
