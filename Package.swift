@@ -44,7 +44,7 @@ let package = Package(
         ),
 
         // Reads JSONL outputs back: `crawl report`, Prometheus metrics, the progress line.
-        .target(name: "CrawlReport"),
+        .target(name: "CrawlReport", dependencies: ["CrawlerCore"]),
 
         // Wires the C-backed fetcher and parser into the core's protocols.
         .target(name: "CrawlRuntime", dependencies: ["CrawlerCore", "CurlTransport", "HTMLParsing", "CrawlURL"]),
