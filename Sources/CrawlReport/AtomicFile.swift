@@ -16,8 +16,8 @@ public struct AtomicWriteError: Error, CustomStringConvertible, Sendable {
 /// Writes a file so readers see either the old content or the new, never half of it: the bytes go
 /// to a temporary file in the same directory (same file system, so `rename(2)` is atomic), which
 /// is flushed and then renamed over the destination.
-enum AtomicFile {
-    static func write(_ bytes: [UInt8], to path: String) throws(AtomicWriteError) {
+public enum AtomicFile {
+    public static func write(_ bytes: [UInt8], to path: String) throws(AtomicWriteError) {
         let slash = path.utf8.lastIndex(of: UInt8(ascii: "/"))
         let dir = slash.map { String(path[...$0]) } ?? ""
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path

@@ -1,8 +1,9 @@
+import CrawlReport
 import CrawlerCore
 import Foundation
 
 /// The JSON summary written next to the output (`<output>.summary.json`) at the end of a run, for
-/// cron wrappers and monitoring. Written to a temporary file and renamed, so a reader never sees half.
+/// cron wrappers and monitoring. Written atomically (`AtomicFile`), so a reader never sees half.
 public enum RunSummaryFile {
     /// Where the summary of a run writing to `output` goes: next to it, when it is a regular file (not
     /// standard output, a pipe or a device).
@@ -71,10 +72,6 @@ public enum RunSummaryFile {
         let object = object(summary, output: output, exitCode: exitCode, memoryBudget: memoryBudget, endedAt: Date())
         var data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
         data.append(0x0A)
-        let temporary = path + ".tmp"
-        try data.write(to: URL(fileURLWithPath: temporary))
-        if rename(temporary, path) != 0 {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
-        }
+        try AtomicFile.write([UInt8](data), to: path)
     }
 }
