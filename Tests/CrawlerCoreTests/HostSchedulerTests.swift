@@ -75,4 +75,21 @@ struct HostSchedulerTests {
             return
         }
     }
+
+    /// A complexity guard, not a benchmark: popping must not copy the host's queue (copy-on-write
+    /// through a dictionary copy made every pop O(queue length), so a host's crawl quadratic). Linear:
+    /// well under a second here; quadratic: minutes.
+    @Test func poppingAHostsLongQueueIsLinear() {
+        var scheduler = HostScheduler<Int>(hostConcurrency: 1)
+        let count = 100_000
+        for index in 0..<count { scheduler.enqueue(index, host: "one", depth: 0, now: .zero) }
+        let started = ContinuousClock.now
+        var popped = 0
+        while case .item = scheduler.next(now: .zero) {
+            popped += 1
+            scheduler.complete(host: "one", now: .zero)
+        }
+        #expect(popped == count)
+        #expect(ContinuousClock.now - started < .seconds(10))
+    }
 }

@@ -25,7 +25,6 @@ struct MemoryBudgetTests {
             $0.memoryBudget = budget
             $0.maxBodyBytes = 10 * Self.mebibyte
         })
-        await server.shutdown()
         let records = sink.all
         #expect(records.count == 521)
         #expect(records.allSatisfy { $0.outcome == .ok }, "\(records.filter { $0.outcome != .ok }.prefix(3).map { "\($0.url) \($0.outcome) \($0.error ?? "")" })")
@@ -34,11 +33,15 @@ struct MemoryBudgetTests {
         #expect(budget.maxHeld <= 16 * Self.mebibyte)
         #expect(budget.maxHeld >= 2 * 5 * Self.mebibyte)  // the budget was actually used
         #expect(budget.held == 0)  // everything released at the end
-        // The small pages were not starved: many finished before the fourth large one.
-        let order = records.map(\.url)
-        let fourthLarge = order.indices.filter { order[$0].contains("/big/") }.dropFirst(3).first ?? order.count
-        let smallBefore = order[..<fourthLarge].filter { $0.contains("/small/") }.count
-        #expect(smallBefore >= 16, "only \(smallBefore) small pages before the fourth large one")
+        // The small pages were not starved while large ones waited for room: the large ones were linked
+        // first, yet many small pages were served before the last large one (about 45% here; starved,
+        // almost none would be).
+        let log = server.stats.log
+        let lastLarge = log.filter { $0.path.hasPrefix("/big/") }.compactMap(\.end).max()
+        let smallServedBefore = log.filter { $0.path.hasPrefix("/small/") && ($0.end.map { $0 < lastLarge! } ?? false) }.count
+        print("memory budget: \(smallServedBefore) of 500 small pages served before the last large one")
+        #expect(smallServedBefore >= 100, "only \(smallServedBefore) small pages before the last large one")
+        await server.shutdown()
     }
 
     /// `python3 -c` → stdout bytes (a test-time generator for bodies Swift has no encoder for).

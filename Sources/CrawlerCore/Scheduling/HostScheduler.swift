@@ -125,7 +125,14 @@ struct HostScheduler<Item> {
         while let top = ready.min {
             if top.readyAt > now { return .wait(until: top.readyAt) }
             _ = ready.removeMin()
-            guard var slot = slots[top.host], slot.scheduledSequence == top.sequence else { continue }
+            // Taken out of the dictionary, not copied: a copy would share the queue's storage with the
+            // dictionary, and popping from it would then copy the host's whole queue (every path below
+            // puts the slot back).
+            guard var slot = slots.removeValue(forKey: top.host) else { continue }
+            guard slot.scheduledSequence == top.sequence else {
+                slots[top.host] = slot
+                continue
+            }
             slot.scheduledSequence = nil
             let readyAt = slot.readyAt(now: now)
             if readyAt > now {
@@ -211,7 +218,7 @@ struct HostScheduler<Item> {
     mutating func drainAll() -> [Item] {
         var all: [Item] = []
         for host in Array(slots.keys) {
-            guard var slot = slots[host] else { continue }
+            guard var slot = slots.removeValue(forKey: host) else { continue }  // taken out: see `next`
             all.append(contentsOf: slot.queue.removeAll())
             slot.scheduledSequence = nil
             slots[host] = slot
