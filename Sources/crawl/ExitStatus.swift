@@ -13,8 +13,6 @@ enum ExitStatus {
     static let maxDuration = ExitCode(4)
     /// Bad flags or a seeds file without any valid seed (EX_USAGE).
     static let usage = ExitCode(64)
-    /// Another run holds the state lock (EX_TEMPFAIL; used once durable state exists).
-    static let locked = ExitCode(75)
     /// Stopped by SIGINT / SIGTERM.
     static let interrupted = ExitCode(130)
     static let terminated = ExitCode(143)

@@ -22,7 +22,6 @@ public final class ByteBudget: Sendable {
     /// Bytes held now, and the most held at one moment so far.
     public var held: Int { state.withLock { $0.semaphore.held } }
     public var maxHeld: Int { state.withLock { $0.maxHeld } }
-    public var waiting: Int { state.withLock { $0.semaphore.waiting } }
 
     /// Asks for `bytes`: true when granted now; otherwise `granted` runs once they are held.
     public func acquire(_ bytes: Int, ticket: UInt64, granted: @escaping @Sendable () -> Void) -> Bool {

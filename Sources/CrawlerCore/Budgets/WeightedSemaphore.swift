@@ -27,7 +27,6 @@ struct WeightedSemaphore {
     }
 
     var held: Int { capacity - available }
-    var waiting: Int { waiters.count }
 
     /// Asks for `weight` (clamped to the capacity). Returns true when granted now; otherwise the
     /// request waits under `ticket`.

@@ -25,11 +25,6 @@ struct JSONObjectWriter {
         if let value { writeInt(value) } else { writeNull() }
     }
 
-    mutating func field(_ key: StaticString, _ value: Bool) {
-        writeKey(key)
-        bytes.append(contentsOf: value ? Array("true".utf8) : Array("false".utf8))
-    }
-
     /// Writes a non-negative duration-like value with at most one decimal (e.g. `12.3`).
     mutating func field(_ key: StaticString, _ value: Double) {
         writeKey(key)

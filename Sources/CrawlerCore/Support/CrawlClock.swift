@@ -15,7 +15,7 @@ public struct SystemCrawlClock: CrawlClock {
     private let wallStart: Int64
 
     public init() {
-        wallStart = SystemCrawlClock.systemMilliseconds()
+        wallStart = Int64((WallClock.secondsSince1970() * 1000).rounded())
     }
 
     public func now() -> Duration { ContinuousClock.now - start }
@@ -31,7 +31,4 @@ public struct SystemCrawlClock: CrawlClock {
         return wallStart + elapsed.seconds * 1000 + elapsed.attoseconds / 1_000_000_000_000_000
     }
 
-    static func systemMilliseconds() -> Int64 {
-        return Int64((WallClock.secondsSince1970() * 1000).rounded())
-    }
 }
