@@ -25,6 +25,11 @@ let package = Package(
             pkgConfig: "libxml-2.0",
             providers: [.apt(["libxml2-dev"])]
         ),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
         .target(name: "CurlTransport", dependencies: ["CCurl"]),
         // One libc setting Swift's Glibc module does not expose (mallopt); see its header.
         .target(name: "CSupport"),
@@ -42,6 +47,9 @@ let package = Package(
                 .product(name: "HeapModule", package: "swift-collections"),
             ]
         ),
+
+        // The durable state (`--state`): SQLite behind the core's journal protocol.
+        .target(name: "CrawlStore", dependencies: ["CSQLite", "CrawlerCore", "CrawlURL"]),
 
         // Reads JSONL outputs back: `crawl report`, Prometheus metrics, the progress line.
         .target(name: "CrawlReport", dependencies: ["CrawlerCore"]),
@@ -62,7 +70,7 @@ let package = Package(
         .executableTarget(
             name: "crawl",
             dependencies: [
-                "CrawlRuntime", "CrawlerCore", "DemoSite", "CrawlReport", "CSupport",
+                "CrawlRuntime", "CrawlerCore", "CrawlStore", "DemoSite", "CrawlReport", "CSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -75,6 +83,7 @@ let package = Package(
         .testTarget(name: "DemoSiteTests", dependencies: ["DemoSite"]),
         .testTarget(name: "CrawlReportTests", dependencies: ["CrawlReport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["CrawlRuntime", "CrawlerCore", "DemoSite", "CrawlURL"]),
+        .testTarget(name: "CrawlStoreTests", dependencies: ["CrawlStore", "CrawlerCore", "CrawlURL"]),
         .testTarget(name: "CLITests", dependencies: ["DemoSite", "CrawlRuntime", "crawl"]),
     ]
 )

@@ -29,7 +29,7 @@ run() {  # label, extra flags...; sets RSS (KiB)
     --concurrency 32 --host-rate 0 --host-concurrency 8 --max-body-bytes 16MiB "$@" 2>"$work/err" || true
   local wall user sys
   read -r RSS wall user sys < "$work/time"
-  local summary; summary=$(grep '^crawl: [0-9]' "$work/err" | head -1)
+  local summary; summary=$(grep 'msg="crawl finished"' "$work/err" | sed 's/.*run_id=[^ ]* //' | head -1)
   printf '%-24s peak RSS %7.1f MiB   wall %5.1f s   cpu %5.1f s\n    %s\n' "$label" "$(echo "$RSS/1024" | bc -l)" \
     "$wall" "$(echo "$user+$sys" | bc -l)" "${summary:0:110}"
 }

@@ -6,11 +6,11 @@ import Foundation
 public enum CrawlSession {
     public static func run(
         _ configuration: CrawlConfiguration, fetch settings: FetchSettings, sink: any RecordSink,
-        control: CrawlControl? = nil
+        control: CrawlControl? = nil, resume: ResumePlan? = nil
     ) async throws -> CrawlSummary {
         let fetcher = try CurlFetcher(settings: settings)
         let crawler = Crawler(configuration: configuration, fetcher: fetcher,
-                              makeParser: LibXML2PageParser.factory, sink: sink)
+                              makeParser: LibXML2PageParser.factory, sink: sink, resume: resume)
         control?.attach(crawler)
         let summary = await crawler.run()
         fetcher.shutdown()

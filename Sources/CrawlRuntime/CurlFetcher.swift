@@ -21,8 +21,11 @@ public final class CurlFetcher: Fetcher {
     }
 
     public func fetch(_ request: FetchRequest) async -> Result<FetchResponse, FetchFailure> {
+        var headers: [String] = []
+        if let etag = request.ifNoneMatch.flatMap(Self.safeHeaderValue) { headers.append("If-None-Match: \(etag)") }
+        if let date = request.ifModifiedSince.flatMap(Self.safeHeaderValue) { headers.append("If-Modified-Since: \(date)") }
         var transfer = TransferRequest(
-            url: request.url.href, headers: [], maxBodyBytes: settings.maxBodyBytes, timeout: settings.timeout,
+            url: request.url.href, headers: headers, maxBodyBytes: settings.maxBodyBytes, timeout: settings.timeout,
             connectTimeout: settings.connectTimeout, lowSpeedLimit: settings.lowSpeedLimit,
             lowSpeedTime: settings.lowSpeedTime,
             acceptedMediaTypes: request.htmlOnly ? Self.htmlMediaTypes : nil)
@@ -47,7 +50,17 @@ public final class CurlFetcher: Fetcher {
             status: response.status, contentType: contentType, location: response.header("Location"),
             body: response.body, bodySkipped: response.error?.code == .bodySkipped,
             retryAfter: response.header("Retry-After"), timings: timings,
-            lease: response.heldBytes > 0 ? settings.memoryBudget.map { BodyLease(budget: $0, bytes: response.heldBytes) } : nil))
+            lease: response.heldBytes > 0 ? settings.memoryBudget.map { BodyLease(budget: $0, bytes: response.heldBytes) } : nil,
+            etag: response.header("ETag").flatMap(Self.safeHeaderValue),
+            lastModified: response.header("Last-Modified").flatMap(Self.safeHeaderValue)))
+    }
+
+    /// A validator a server sent, fit to be sent back in a header: visible ASCII and spaces only, at
+    /// most 512 bytes. Anything else (a hostile server's CR/LF, NUL, huge values) is dropped.
+    static func safeHeaderValue(_ value: String) -> String? {
+        guard !value.isEmpty, value.utf8.count <= 512,
+              value.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x09 || (0x21...0x7E).contains($0) }) else { return nil }
+        return value
     }
 
     /// Media types whose bodies the crawl parses; others are recorded without downloading the body.

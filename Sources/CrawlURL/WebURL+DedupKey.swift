@@ -8,7 +8,9 @@ extension WebURL {
     ///   is decoded (`%7e` → `~`, `%41` → `A`): RFC 3986 §6.2.2.2 makes them equivalent.
     /// - every other `%XX` gets uppercase hex digits (`%2f` → `%2F`) but stays encoded, because
     ///   a server may treat `/a%2Fb` and `/a/b` differently (§6.2.2.1).
-    /// - a `%` not followed by two hex digits is left as it is.
+    /// - a `%` not followed by two hex digits is left as it is, and a hex digit that decoding would
+    ///   place right after it (or after it and one hex digit) stays encoded, so that no escape is
+    ///   created that the URL did not have (`/%%34%31` keys as `/%%341`, not as `/%41`).
     /// Nothing else changes: query parameter order, an empty query ("?"), trailing slashes,
     /// letter case in path and query, and reserved characters are all kept, since servers may
     /// give different answers for them.
@@ -28,11 +30,19 @@ extension WebURL {
             out.reserveCapacity(end)
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[..<firstPercent]))
             var i = firstPercent
+            // Index in `out` of the last "%" copied as it is (one not starting an escape). A hex
+            // digit decoded right after it, or after it and one hex digit, would turn it into a new
+            // escape: "/a%%32Fb" would key as "/a%2Fb", the key of "/a%2Fb", though a server
+            // decodes the two differently (found by Fuzz/Targets/FuzzURLParser.swift). Such a
+            // digit stays encoded instead.
+            var strayPercent = -3
             while i < end {
                 let b = bytes[i]
                 if b == 0x25, i + 2 < end, let high = ASCII.hexValue(bytes[i + 1]), let low = ASCII.hexValue(bytes[i + 2]) {
                     let decoded = high << 4 | low
-                    if WebURL.isUnreserved(decoded) {
+                    let joinsStrayPercent = ASCII.isHexDigit(decoded)
+                        && (strayPercent == out.count - 1 || (strayPercent == out.count - 2 && ASCII.isHexDigit(out[out.count - 1])))
+                    if WebURL.isUnreserved(decoded), !joinsStrayPercent {
                         out.append(decoded)
                     } else {
                         out.append(0x25)
@@ -41,6 +51,7 @@ extension WebURL {
                     }
                     i += 3
                 } else {
+                    if b == 0x25 { strayPercent = out.count }
                     out.append(b)
                     i += 1
                 }

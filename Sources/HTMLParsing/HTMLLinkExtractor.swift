@@ -107,11 +107,17 @@ public final class HTMLLinkExtractor {
         guard let base = bytes.baseAddress, !bytes.isEmpty, let context = reusableContext() else { return }
         // Unretained: `self` holds `state` strongly for the whole synchronous parse, and the
         // pointer is cleared before returning, so libxml2 never holds it past this call.
-        context.pointee.userData = Unmanaged.passUnretained(state).toOpaque()
+        let statePointer = Unmanaged.passUnretained(state).toOpaque()
+        context.pointee.userData = statePointer
         state.parserContext = context
+        // Errors raised without a parser context (encoding failures) go to this thread's
+        // structured handler instead of stderr; see `libxml2Diagnostic`. The handler stays
+        // installed, but its pointer to `state` is cleared with `userData` below.
+        xmlSetStructuredErrorFunc(statePointer, SAXCallbacks.diagnosticHandler)
         let document = base.withMemoryRebound(to: CChar.self, capacity: bytes.count) { pointer in
             htmlCtxtReadMemory(context, pointer, Int32(clamping: bytes.count), nil, encoding, Self.parseOptions)
         }
+        xmlSetStructuredErrorFunc(nil, SAXCallbacks.diagnosticHandler)
         context.pointee.userData = nil
         state.parserContext = nil
         // No startDocument handler means no tree; free one defensively should libxml2 make it.

@@ -18,8 +18,10 @@ public struct HTMLSummary: Sendable, Equatable {
     /// Links found beyond `maxLinks` and dropped.
     public var linksTruncated: Int
     /// Parsing stopped before the end because the markup would have cost libxml2 quadratic time
-    /// (thousands of open elements followed by a flood of unmatched end tags). Everything found
-    /// before that point is kept; a crawler may treat the page as truncated.
+    /// (thousands of open elements followed by a flood of unmatched end tags), or because the
+    /// bytes could not be decoded in the document's legacy encoding (libxml2 2.9 reads no further
+    /// than the first invalid sequence of, e.g., a Shift_JIS body). Everything found before that
+    /// point is kept; a crawler may treat the page as truncated.
     public var parseStoppedEarly: Bool
 
     /// The cap on `title`, in UTF-8 bytes.

@@ -31,6 +31,9 @@ enum SAXCallbacks {
     /// 100,000 `</span>`, 0.7 MB, took 1.1 s; the cost grows with depth times count). A page
     /// 100 deep with 10,000 stray end tags uses 2% of this budget.
     static let maxStackScanWork = 50_000_000
+
+    /// The thread's structured error handler while a document is parsed; see `libxml2Diagnostic`.
+    static let diagnosticHandler: xmlStructuredErrorFunc = libxml2Diagnostic
 }
 
 @inline(__always)
@@ -65,6 +68,22 @@ private func saxStructuredError(_ context: UnsafeMutableRawPointer?, _ error: xm
     if state.stackScanWork > SAXCallbacks.maxStackScanWork {
         state.stoppedEarly = true
         xmlStopParser(parser)
+    }
+}
+
+/// Errors libxml2 raises without a parser context: a failed encoding conversion ("encoding error :
+/// input conversion failed", domain I18N) and the read error that follows it ("I/O error : encoder
+/// error", domain IO). `HTML_PARSE_NOERROR` does not reach them: they go to the thread's structured
+/// handler, or else to its generic handler, which prints to stderr. Without this handler, a page
+/// with one invalid byte in a Shift_JIS or EUC-JP body made the crawler print three lines on its
+/// stderr, over the progress line (found by Fuzz/Targets/FuzzLinkExtractor.swift).
+///
+/// The I/O error also means libxml2 2.9.14 reads no further: the rest of the document, with its
+/// links, is lost. That is reported as `parseStoppedEarly` so the caller can tell.
+private func libxml2Diagnostic(_ context: UnsafeMutableRawPointer?, _ error: xmlErrorPtr?) {
+    guard let error, let state = state(context) else { return }
+    if error.pointee.domain == Int32(XML_FROM_IO.rawValue), error.pointee.code == Int32(XML_IO_ENCODER.rawValue) {
+        state.stoppedEarly = true
     }
 }
 

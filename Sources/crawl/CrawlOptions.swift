@@ -12,7 +12,7 @@ struct CrawlOptions: ParsableArguments {
     var parseWorkers: Int?
 
     @Option(help: ArgumentHelp("Where to write the JSONL records; '-' for stdout.",
-                               discussion: "Default: Output/crawl-<UTC time>.jsonl", valueName: "path"))
+                               discussion: "Default: Output/crawl-<run id>.jsonl", valueName: "path"))
     var output: String?
 
     @Option(help: "Follow links at most this many hops from the seeds (seeds are depth 0).")
@@ -84,6 +84,12 @@ struct CrawlOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Resolve HOST:PORT to ADDRESS instead of using DNS (like curl --resolve); repeatable.", valueName: "host:port:address"))
     var resolve: [String] = []
 
+    @Option(help: ArgumentHelp("Keep the crawl's state in this directory (created if missing): a later run with the same --state resumes where this one stopped, however it stopped. One run at a time (a second exits 75).", valueName: "dir"))
+    var state: String?
+
+    @Option(help: ArgumentHelp("With --state: re-fetch pages fetched longer ago than this (e.g. 24h, 0s), conditionally (If-None-Match / If-Modified-Since); unchanged pages are recorded as not_modified.", valueName: "duration"))
+    var recrawlAfter: String?
+
     func validate() throws {
         guard (1...10_000).contains(concurrency) else {
             throw ValidationError("--concurrency must be between 1 and 10000 (got \(concurrency)).")
@@ -142,6 +148,13 @@ struct CrawlOptions: ParsableArguments {
         if let maxDuration, DurationText.parse(maxDuration) == nil {
             throw ValidationError("--max-duration takes a duration such as 90s, 30m, 2h or 1h30m (got '\(maxDuration)').")
         }
+        if let recrawlAfter {
+            guard state != nil else { throw ValidationError("--recrawl-after needs --state (the last fetch times live there).") }
+            guard DurationText.parse(recrawlAfter) != nil else {
+                throw ValidationError("--recrawl-after takes a duration such as 0s, 30m, 24h or 7d (got '\(recrawlAfter)').")
+            }
+        }
+        if let state, state.isEmpty { throw ValidationError("--state needs a directory path.") }
         for entry in resolve where entry.split(separator: ":", omittingEmptySubsequences: false).count < 3 {
             throw ValidationError("--resolve takes HOST:PORT:ADDRESS (got '\(entry)').")
         }
@@ -158,19 +171,21 @@ struct CrawlOptions: ParsableArguments {
         static let demo = PolitenessDefaults(hostRate: 0, hostBurst: 2, hostConcurrency: 8)
     }
 
-    func crawlConfiguration(seeds: [CrawlURL.WebURL], defaults: PolitenessDefaults = .crawl) -> CrawlConfiguration {
+    func crawlConfiguration(seeds: [CrawlURL.WebURL], defaults: PolitenessDefaults = .crawl, runID: String? = nil) -> CrawlConfiguration {
         let politeness = PolitenessSettings(
             hostRate: hostRate ?? defaults.hostRate, hostBurst: hostBurst ?? defaults.hostBurst,
             obeyRobots: !noRobots, robotsUserAgent: userAgent, maxCrawlDelay: maxCrawlDelay, retries: retries)
         let budget = ErrorBudgetSettings(
             hostMaxErrors: hostMaxErrors == 0 ? nil : hostMaxErrors, maxErrors: maxErrors == 0 ? nil : maxErrors,
             maxErrorRate: maxErrorRate == 0 ? nil : maxErrorRate, errorWindow: errorWindow)
-        return CrawlConfiguration(
+        var configuration = CrawlConfiguration(
             seeds: seeds, concurrency: concurrency,
             parseWorkers: parseWorkers ?? CrawlSession.defaultParseWorkers,
             maxDepth: maxDepth, maxPages: maxPages, scope: scope, maxRedirects: maxRedirects,
             hostConcurrency: min(concurrency, hostConcurrency ?? defaults.hostConcurrency), politeness: politeness,
             errorBudget: budget, maxDuration: maxDuration.flatMap(DurationText.parse))
+        configuration.runID = runID
+        return configuration
     }
 
     /// Settings for one run (each call makes a new memory budget).

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CrawlRuntime
+import CrawlStore
 import CrawlerCore
 import CrawlURL
 import CSupport
@@ -20,13 +21,50 @@ enum CrawlRunner {
         if options.noRobots {
             Console.error("warning: --no-robots: robots.txt is neither fetched nor obeyed")
         }
-        let outputPath = try options.output ?? defaultOutputPath()
+        let runID = RunID.make()
+        // --state: the lock comes first, so a run that finds it held touches nothing, not even its output.
+        var lock: StateLock?
+        if let directory = options.state {
+            do {
+                lock = try StateLock.acquire(directory: directory)
+            } catch {
+                Console.error("\(error)")
+                if case StateLock.Failure.held = error { throw ExitStatus.locked }
+                throw ExitStatus.fatal
+            }
+        }
+        defer { withExtendedLifetime(lock) {} }
+        let outputPath = try options.output ?? defaultOutputPath(runID: runID)
+        var store: StateStore?
+        if let directory = options.state {
+            do {
+                store = try await StateStore.open(directory: directory)
+            } catch {
+                Console.error("cannot open the state in \(directory): \(error)")
+                throw ExitStatus.fatal
+            }
+        }
         let writer: JSONLWriter
         do {
-            writer = try JSONLWriter(path: outputPath)
+            writer = try JSONLWriter(path: outputPath, journal: store)
         } catch {
             Console.error("\(error)")
+            await store?.close()
             throw ExitStatus.fatal
+        }
+        var resume: ResumePlan?
+        if let store {
+            do {
+                resume = try await startRun(runID: runID, store: store, output: outputPath, options: options)
+            } catch {
+                Console.error("cannot read the state in \(store.directory): \(error)")
+                try? await writer.finish()
+                await store.close()
+                throw ExitStatus.fatal
+            }
+        }
+        if !options.quiet {
+            RunLog.event("crawl started", [("run_id", runID), ("seeds", "\(seeds.count)"), ("output", outputPath)], human: nil)
         }
         let control = CrawlControl()
         let signals = handleSignals(control)
@@ -38,11 +76,13 @@ enum CrawlRunner {
         let fetchSettings = options.makeFetchSettings()
         do {
             summary = try await CrawlSession.run(
-                options.crawlConfiguration(seeds: seeds, defaults: defaults), fetch: fetchSettings,
-                sink: writer, control: control)
+                options.crawlConfiguration(seeds: seeds, defaults: defaults, runID: runID), fetch: fetchSettings,
+                sink: writer, control: control, resume: resume)
         } catch {
             Console.error("cannot start the fetch engine: \(error)")
             try? await writer.finish()
+            try? await store?.endRun(exitCode: ExitStatus.fatal.rawValue, stopReason: "fetch_engine_failed", nowMs: nowMs())
+            await store?.close()
             throw ExitStatus.fatal
         }
         monitor.stop()
@@ -53,9 +93,18 @@ enum CrawlRunner {
             Console.error("\(error)")
             exitCode = ExitStatus.fatal
         }
+        if let store {
+            // After the output is closed: every record's done mark is queued ahead of the run's end.
+            do {
+                try await store.endRun(exitCode: exitCode.rawValue, stopReason: summary.stopReason.rawValue, nowMs: nowMs())
+            } catch {
+                Console.error("cannot write the state in \(store.directory): \(error)")
+                exitCode = ExitStatus.fatal
+            }
+            await store.close()
+        }
         if !options.quiet {
-            Console.info(SummaryText.line(summary))
-            if outputPath != "-" { Console.info("crawl: records written to \(outputPath)") }
+            logFinished(summary, runID: runID, output: outputPath, exitCode: exitCode.rawValue)
         }
         if let summaryPath = RunSummaryFile.path(forOutput: outputPath) {
             do {
@@ -77,6 +126,47 @@ enum CrawlRunner {
         return (summary, outputPath)
     }
 
+    /// Registers the run in the state: recovers runs that died, queues pages due for a re-fetch, and
+    /// returns what the crawl resumes from.
+    private static func startRun(runID: String, store: StateStore, output: String, options: CrawlOptions) async throws -> ResumePlan {
+        let recrawlAfter = options.recrawlAfter.flatMap(DurationText.parse)
+        let absoluteOutput = output == "-" ? nil : URL(fileURLWithPath: output).standardizedFileURL.path
+        let (plan, report) = try await store.beginRun(
+            id: runID, output: absoluteOutput, recrawlAfterMs: recrawlAfter.map { Int64($0.seconds * 1000) }, nowMs: nowMs())
+        if !report.crashedRuns.isEmpty {
+            RunLog.event(
+                "recovered crashed runs", level: "warn",
+                [("state", store.directory), ("runs", report.crashedRuns.joined(separator: ",")),
+                 ("records_recovered", "\(report.recoveredRecords)"), ("bytes_truncated", "\(report.truncatedBytes)")],
+                human: "crawl: \(report.crashedRuns.count) earlier run(s) did not end cleanly; \(report.recoveredRecords) of their "
+                    + "last records were reconciled with the state"
+                    + (report.truncatedBytes > 0 ? ", and a torn last line (\(report.truncatedBytes) bytes) was cut off" : ""))
+        }
+        if !options.quiet, report.earlierRuns > 0 {
+            RunLog.event(
+                "resuming", [("state", store.directory), ("known_urls", "\(report.knownURLs)"), ("queued", "\(report.queued)"),
+                             ("due_for_recrawl", "\(report.dueForRecrawl)")],
+                human: "crawl: resuming from \(store.directory): \(report.knownURLs) URLs known, \(report.queued) to fetch"
+                    + (recrawlAfter != nil ? " (\(report.dueForRecrawl) due for a re-fetch)" : ""))
+        }
+        return plan
+    }
+
+    private static func logFinished(_ summary: CrawlSummary, runID: String, output: String, exitCode: Int32) {
+        let stats = summary.statistics
+        var human = SummaryText.line(summary)
+        if output != "-" { human += "\ncrawl: records written to \(output)" }
+        RunLog.event(
+            "crawl finished",
+            [("run_id", runID), ("records", "\(stats.records)"), ("failures", "\(stats.failures)"),
+             ("urls_per_second", String(format: "%.1f", summary.pagesPerSecond)),
+             ("seconds", String(format: "%.2f", summary.elapsed.seconds)), ("stop_reason", summary.stopReason.rawValue),
+             ("queued_left", "\(summary.queuedAtStop)"), ("exit_code", "\(exitCode)"), ("output", output)],
+            human: human)
+    }
+
+    private static func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+
     /// SIGINT/SIGTERM: the first stops dispatching and gives transfers in flight a few seconds; a
     /// second aborts them at once. Either way the output is flushed and the summary written.
     private static func handleSignals(_ control: CrawlControl) -> SignalSources {
@@ -95,8 +185,8 @@ enum CrawlRunner {
         }
     }
 
-    /// `Output/crawl-<UTC time>.jsonl`, creating `Output/` if needed.
-    static func defaultOutputPath() throws -> String {
+    /// `Output/crawl-<run id>.jsonl`, creating `Output/` if needed.
+    static func defaultOutputPath(runID: String) throws -> String {
         let directory = "Output"
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -104,11 +194,6 @@ enum CrawlRunner {
             Console.error("cannot create output folder \(directory): \(error.localizedDescription)")
             throw ExitStatus.fatal
         }
-        let stamp = RFC3339.format(millisecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1000))
-            .replacingOccurrences(of: "-", with: "")
-            .replacingOccurrences(of: ":", with: "")
-        // 20261122T133712.123Z -> 20261122T133712Z
-        let compact = stamp.split(separator: ".").first.map { "\($0)Z" } ?? stamp
-        return "\(directory)/crawl-\(compact).jsonl"
+        return "\(directory)/crawl-\(runID).jsonl"
     }
 }

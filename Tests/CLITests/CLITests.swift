@@ -63,7 +63,8 @@ struct CLITests {
         #expect(outputs.count == 1)
         #expect(files.contains { $0.hasSuffix(".jsonl.summary.json") })
         let name = try #require(outputs.first)
-        #expect(name.hasPrefix("crawl-") && name.hasSuffix("Z.jsonl"))
+        // crawl-<run id>.jsonl, the run id being the UTC start time and four hex digits.
+        #expect(name.wholeMatch(of: /crawl-\d{8}T\d{6}Z-[0-9a-f]{4}\.jsonl/) != nil, "\(name)")
         let data = try Data(contentsOf: directory.appendingPathComponent("Output").appendingPathComponent(name))
         let lines = data.split(separator: 0x0A)
         var urls = Set<String>()
@@ -83,7 +84,7 @@ struct CLITests {
         #expect(site.stats.totalRequests == site.manifest.pages.count - site.manifest.robotsDisallowed.count + 2)
         #expect(site.stats.hits("/robots.txt") == 2)
         #expect(site.stats.log.allSatisfy { !$0.path.hasPrefix("/private/") })
-        #expect(result.stderr.contains("crawl: \(lines.count) URLs"))
+        #expect(result.stderr.contains(" records=\(lines.count) "), "\(result.stderr)")
     }
 
     @Test func unwritableOutputExits1BeforeAnyFetch() async throws {

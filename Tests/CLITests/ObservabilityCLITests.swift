@@ -79,7 +79,10 @@ struct ObservabilityCLITests {
         let piped = try await Self.crawlDemo(in: directory)
         #expect(piped.status == 0)
         #expect(!piped.stderr.contains("\r"))  // stderr is a pipe (as under cron): no progress line
-        #expect(piped.stderr.contains("crawl: "))
+        // Not a terminal: one logfmt line per event (errors keep their "crawl: " prefix).
+        #expect(piped.stderr.contains(#"msg="crawl finished""#))
+        let lines = piped.stderr.split(separator: "\n")
+        #expect(!lines.isEmpty && lines.allSatisfy { $0.hasPrefix("time=") || $0.hasPrefix("crawl: ") }, "\(piped.stderr)")
         let quiet = try await Self.crawlDemo(in: directory, ["--quiet"])
         #expect(quiet.status == 0)
         #expect(quiet.stderr.isEmpty, "\(quiet.stderr)")

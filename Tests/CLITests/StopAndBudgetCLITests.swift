@@ -81,7 +81,7 @@ struct StopAndBudgetCLITests {
         #expect(summary["stop_reason"] as? String == "error_budget")
         #expect(summary["exit_code"] as? Int == 3)
         #expect((summary["stop_detail"] as? String)?.contains("of the last 50 attempts failed") == true)
-        #expect(result.stderr.contains("stopped: error_budget"))
+        #expect(result.stderr.contains("stop_reason=error_budget"))  // stderr is a pipe: logfmt
     }
 
     @Test(.timeLimit(.minutes(1)))
@@ -208,7 +208,7 @@ struct StopAndBudgetCLITests {
         await server.shutdown()
         #expect(result.status == 1, "\(result.stderr)")
         #expect(result.stderr.contains("No space left on device"))
-        #expect(result.stderr.contains("stopped: output_failed"))
+        #expect(result.stderr.contains("stop_reason=output_failed"))
         #expect(requests < 2000)  // it stopped instead of crawling all 2,000 pages into the void
         #expect(!FileManager.default.fileExists(atPath: "/dev/full.summary.json"))  // no summary beside a device
     }

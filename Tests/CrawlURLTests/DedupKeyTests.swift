@@ -40,6 +40,27 @@ struct DedupKeyTests {
         #expect(try Self.key("http://u%7e:p%3a@example.com/") == "http://u~:p%3A@example.com/")
     }
 
+    /// Regression (Fuzz/Regressions/url): decoding must not join a stray "%" with decoded hex
+    /// digits into an escape the URL did not have, or two URLs a server decodes differently share
+    /// a key ("/a%2Fb" is "a/b" to a server, "/a%%32Fb" is "a%2Fb").
+    @Test("decoded hex digits never complete a stray percent sign")
+    func strayPercentStaysStray() throws {
+        #expect(try Self.key("http://h/a%%32Fb") == "http://h/a%%32Fb")
+        #expect(try Self.key("http://h/a%%32Fb") != Self.key("http://h/a%2Fb"))
+        #expect(try Self.key("http://h/%%34%31") == "http://h/%%341")
+        #expect(try Self.key("http://h/%%34%31") != Self.key("http://h/%41"))
+        #expect(try Self.key("http://h/%4%31") == "http://h/%4%31")
+        #expect(try Self.key("http://h/%%333/") == "http://h/%%333/")
+        // Decoding still happens where no stray "%" is involved, or where it cannot form an escape.
+        #expect(try Self.key("http://h/%%7e%41") == "http://h/%~A")
+        #expect(try Self.key("http://h/%zz%41") == "http://h/%zzA")
+        // The key is a fixed point: read back as a URL, it has itself as key.
+        for input in ["http://h/a%%32Fb", "http://h/%%34%31", "http://h/%4%31", "http://h/%%%34%31%32"] {
+            let key = try Self.key(input)
+            #expect(try Self.key(key) == key, "\(input) -> \(key)")
+        }
+    }
+
     @Test("keeps what a server may distinguish")
     func keepsDistinctions() throws {
         #expect(try Self.key("http://example.com/?b=2&a=1") == "http://example.com/?b=2&a=1")

@@ -27,6 +27,8 @@ public struct CrawlConfiguration: Sendable {
     /// How long a graceful stop (signal, `--max-duration`) lets transfers in flight finish before
     /// cancelling them.
     public var gracePeriod: Duration
+    /// The run's id, written into every record (`run_id`).
+    public var runID: String?
 
     public init(
         seeds: [WebURL], concurrency: Int = 32, parseWorkers: Int = 2, maxDepth: Int? = nil,

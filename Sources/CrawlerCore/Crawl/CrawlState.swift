@@ -22,21 +22,37 @@ struct CrawlState {
     private(set) var droppedAtStop = 0
     /// Hosts cancelled by their error budget: nothing more is fetched from them.
     private(set) var cancelledHosts: Set<String> = []
+    /// The durable part of the frontier (`--state`); nil when the crawl keeps no state.
+    var store: StoreQueue?
 
-    init(hostConcurrency: Int, maxPages: Int?, politeness settings: PolitenessSettings = .unlimited) {
+    init(hostConcurrency: Int, maxPages: Int?, politeness settings: PolitenessSettings = .unlimited, resume: ResumePlan? = nil) {
         scheduler = HostScheduler(hostConcurrency: hostConcurrency, rate: settings.hostRate, burst: settings.hostBurst)
         politeness = HostPoliteness(settings: settings)
         self.maxPages = maxPages
+        if let resume {
+            seen = resume.seen
+            store = StoreQueue(plan: resume)
+            if settings.obeyRobots {
+                for cached in resume.robots {
+                    let rules = RobotsTxt(parsing: cached.body).rules(for: settings.robotsUserAgent)
+                    let fetchedAt = Duration.milliseconds(-max(0, cached.ageMs))
+                    if politeness.robotsFetched(host: cached.host, rules: rules, now: fetchedAt) {
+                        applyRate(host: cached.host, now: .zero)
+                    }
+                }
+            }
+        }
     }
 
     /// The termination predicate, in one place: the crawl is over when nothing is queued and nothing
     /// is active (in flight, waiting for a parse thread, or being parsed). When stopping, queued work
     /// no longer counts: only what is active must finish.
     var isFinished: Bool {
-        active == 0 && (isStopping || scheduler.queuedCount == 0)
+        active == 0 && (isStopping || (scheduler.queuedCount == 0 && !(store?.hasWork(canAdmit: canAdmit) ?? false)))
     }
 
-    var queued: Int { scheduler.queuedCount }
+    /// URLs queued in memory and, with `--state`, waiting in the store.
+    var queued: Int { scheduler.queuedCount + (store?.pending ?? 0) }
 
     /// Whether `--max-pages` still admits URLs.
     var canAdmit: Bool {
@@ -55,8 +71,22 @@ struct CrawlState {
 
     /// Admits a newly discovered URL unless seen before or over `--max-pages`.
     mutating func admit(_ job: FetchJob, fingerprint: URLFingerprint, now: Duration) -> Admission {
+        if store != nil, isStopping || !canAdmit {
+            // With --state nothing found is lost: a URL this run will not fetch waits for the next.
+            if seen.insert(fingerprint) { store?.keepForNextRun(job) }
+            return .rejected
+        }
         guard !isStopping, canAdmit, seen.insert(fingerprint) else { return .rejected }
         admitted += 1
+        let queued = scheduler.queuedCount
+        if store?.admit(job, memoryQueued: queued) == true {
+            return .queued  // waits in the store; decided (robots, host state) when read back
+        }
+        return place(job, now: now)
+    }
+
+    /// Queues an admitted job, or decides it at once (its host was cancelled, robots.txt refuses it).
+    private mutating func place(_ job: FetchJob, now: Duration) -> Admission {
         var job = job
         job.queuedAt = now
         if cancelledHosts.contains(job.hostKey) {
@@ -74,6 +104,59 @@ struct CrawlState {
         }
         scheduler.enqueue(job, host: job.hostKey, depth: job.depth, now: now)
         return .queued
+    }
+
+    /// URLs read back from the store (`--state`), in queue order. URLs of earlier runs count for
+    /// `--max-pages` now (those over the limit stay in the store); this run's were counted when admitted.
+    /// Returns the jobs decided at once, to record (each is active).
+    mutating func restore(_ jobs: [(job: FetchJob?, cursor: QueueCursor)], now: Duration) -> [(FetchJob, Outcome)] {
+        guard var store else { return [] }
+        store.loading = false
+        var decided: [(FetchJob, Outcome)] = []
+        for (job, cursor) in jobs {
+            store.cursor = max(store.cursor, cursor)
+            let counted = cursor.sequence >= store.firstSequence
+            if counted {
+                // Past the URLs this run spilled come those it keeps for the next run: skipped.
+                guard store.spilledPending > 0 else { continue }
+                store.spilledPending -= 1
+            } else {
+                store.earlierPending -= 1
+            }
+            guard let job else { continue }  // no longer parses: skipped
+            if isStopping {
+                droppedAtStop += 1  // stays queued in the store for the next run
+                continue
+            }
+            if !counted {
+                guard canAdmit else { continue }  // over --max-pages: stays queued in the store
+                admitted += 1
+            }
+            if case .record(let job, let outcome) = place(job, now: now) { decided.append((job, outcome)) }
+        }
+        if jobs.isEmpty {
+            // The store has nothing more after the cursor: whatever the counts say, nothing waits.
+            store.spilledPending = 0
+            store.earlierPending = 0
+        }
+        store.spilledPending = max(0, store.spilledPending)
+        store.earlierPending = max(0, store.earlierPending)
+        self.store = store
+        return decided
+    }
+
+    /// With `--state`: starts a read from the store when the memory queue runs low.
+    mutating func storeLoadDue() -> QueueCursor? {
+        guard !isStopping else { return nil }
+        let queued = scheduler.queuedCount, canAdmit = canAdmit
+        return store?.loadIfNeeded(memoryQueued: queued, canAdmit: canAdmit)
+    }
+
+    /// Admissions to hand to the journal (emptied).
+    mutating func takeJournalBacklog() -> [JournalAdmission] {
+        guard store?.backlog.isEmpty == false else { return [] }
+        defer { store?.backlog.removeAll(keepingCapacity: true) }
+        return store?.backlog ?? []
     }
 
     enum Next {
@@ -122,9 +205,11 @@ struct CrawlState {
 
     /// Follows a redirect: marks the target seen and queues the job at the target's host, ahead of
     /// that host's other work, behind the host's robots.txt when it is not known yet.
-    mutating func followRedirect(_ job: FetchJob, target: URLFingerprint, now: Duration) -> RedirectAdmission {
+    /// `ownTarget`: a re-fetch following the redirect it followed last time (the target is seen as
+    /// this URL's alias, not as a URL of its own).
+    mutating func followRedirect(_ job: FetchJob, target: URLFingerprint, ownTarget: Bool = false, now: Duration) -> RedirectAdmission {
         if isStopping { return .stopping }
-        guard seen.insert(target) else { return .alreadySeen }
+        guard seen.insert(target) || ownTarget else { return .alreadySeen }
         var job = job
         job.queuedAt = now
         if cancelledHosts.contains(job.hostKey) { return .refused(.errorBudgetExhausted) }
@@ -254,5 +339,8 @@ struct CrawlState {
         droppedAtStop += dropped.filter { $0.kind == .page }.count
         return dropped
     }
+
+    /// URLs left in the store when the crawl stopped (they are fetched by the next run).
+    var storePending: Int { store?.pending ?? 0 }
 }
 

@@ -14,7 +14,8 @@ extension Crawler {
         }
         job.attempts += 1
         let host = job.hostKey
-        let result = await runFetch(FetchRequest(url: job.current), host: host, reportsStart: job.reportsStart)
+        let request = FetchRequest(url: job.current, ifNoneMatch: job.revisit?.etag, ifModifiedSince: job.revisit?.lastModified)
+        let result = await runFetch(request, host: host, reportsStart: job.reportsStart)
         let feedback = HostFeedback(result, wallClockSeconds: Double(clock.wallClockMilliseconds()) / 1000)
         let canRetry = job.attempts <= configuration.politeness.retries
         let jitter = Double.random(in: 0.5...1.5)
@@ -62,7 +63,9 @@ extension Crawler {
         let parses = (200..<300).contains(status) && isHTML(response)
         // A body that is not parsed is done with now: its memory-budget bytes go back.
         if !parses { response.lease?.release() }
-        if (300..<400).contains(status), let location = response.location {
+        if status == 304, let revisit = job.revisit {
+            await recordNotModified(job, response: response, revisit: revisit)
+        } else if (300..<400).contains(status), let location = response.location {
             followRedirect(job, response: response, location: location)
         } else if parses {
             await submitForParsing(job, response)
@@ -117,7 +120,7 @@ extension Crawler {
         next.redirects += 1
         next.hops.append(fingerprint)
         let admission = update { dispatch, now in
-            dispatch.state.followRedirect(next, target: fingerprint, now: now)
+            dispatch.state.followRedirect(next, target: fingerprint, ownTarget: job.revisit?.followsOwnRedirects == true, now: now)
         }
         switch admission {
         case .queued:
@@ -144,12 +147,14 @@ extension Crawler {
         var result = CrawlState.RobotsResult.rules(.allowAll)
         var reportsStart = job.reportsStart  // only the first request took a token
         var sitemaps: [String] = []
+        var cacheable: [UInt8]? = []  // what later runs may reuse: the body, or empty (allow all)
         redirects: for _ in 0...Self.robotsMaxRedirects {
             let fetched = await runFetch(FetchRequest(url: url, isRobots: true), host: host, reportsStart: reportsStart)
             reportsStart = false
             switch fetched {
             case .failure(let failure):
                 result = failure.outcome == .cancelled ? .cancelled : .unreachable
+                cacheable = nil
                 break redirects
             case .success(let response):
                 switch response.status {
@@ -157,6 +162,7 @@ extension Crawler {
                     let robots = RobotsTxt(parsing: response.body)
                     result = .rules(robots.rules(for: configuration.politeness.robotsUserAgent))
                     sitemaps = robots.sitemaps
+                    cacheable = response.body
                     break redirects
                 case 300..<400:
                     guard let location = response.location, let next = WebURL.parse(location, base: url), next.isHTTP else {
@@ -165,6 +171,7 @@ extension Crawler {
                     url = next.removingFragment
                 case 429, 500...:
                     result = .unreachable
+                    cacheable = nil
                     break redirects
                 default:
                     break redirects  // 4xx: unavailable, allow all
@@ -172,6 +179,9 @@ extension Crawler {
             }
         }
         // Past five redirects the file counts as unavailable: `result` is still allow-all then.
+        if let journal, let cacheable {
+            journal.robotsFetched(host: host, body: cacheable, fetchedAtMs: clock.wallClockMilliseconds())
+        }
         let jitter = Double.random(in: 0.5...1.5)
         let fetchResult = result
         let decided = update { dispatch, now in

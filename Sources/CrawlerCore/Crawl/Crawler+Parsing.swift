@@ -4,12 +4,48 @@ import CrawlURL
 extension Crawler {
     func parse(_ work: ParseWork, with parser: any PageParser) {
         let response = work.response
+        let job = work.job
         let charset = response.contentType.flatMap(ContentType.charset)
         let page = parser.parse(response.body, charset: charset)
+        let hash = ContentHash.of(response.body)
         // The body is done with: its memory-budget bytes go back before the links are admitted.
         response.lease?.release()
-        var (candidates, counts) = linkCandidates(of: page, on: work.job)
-        let (enqueued, decided) = update { dispatch, now in
+        var (candidates, counts) = linkCandidates(of: page, on: job)
+        var facts = PageFacts(contentHash: hash)
+        if let revisit = job.revisit { facts.changed = revisit.contentHash != hash }
+        if journal != nil {
+            facts.etag = response.etag
+            facts.lastModified = response.lastModified
+            facts.links = Self.storedLinkText(candidates, page: job.current)
+        }
+        let (enqueued, decided) = admitLinks(candidates)
+        candidates.removeAll()
+        counts.enqueued = enqueued
+        record(job, outcome: .ok, status: response.status, contentType: response.contentType,
+               bytes: response.body.count, timings: response.timings, title: page.title,
+               linkCounts: counts, error: nil, page: facts)
+        recordUnfetched(decided)
+    }
+
+    /// A conditional re-fetch answered 304: the page is unchanged, and its links are those stored at
+    /// its last parse (admitted again, so a link the last run could not admit is not lost).
+    func recordNotModified(_ job: FetchJob, response: FetchResponse, revisit: Revisit) async {
+        let links = revisit.hasLinks ? await storedLinks(of: job.originFingerprint) : []
+        var (candidates, counts) = linkCandidates(of: ParsedPage(links: links.map { ParsedLink(href: $0) }), on: job)
+        let (enqueued, decided) = admitLinks(candidates)
+        candidates.removeAll()
+        counts.enqueued = enqueued
+        let facts = PageFacts(
+            contentHash: revisit.contentHash, changed: false, etag: response.etag ?? revisit.etag,
+            lastModified: response.lastModified ?? revisit.lastModified, links: nil)
+        record(job, outcome: .notModified, status: response.status, contentType: response.contentType,
+               bytes: response.body.count, timings: response.timings, linkCounts: counts, error: nil, page: facts)
+        recordUnfetched(decided)
+    }
+
+    /// Admits a page's link candidates; returns how many were admitted and those decided at once.
+    func admitLinks(_ candidates: [(FetchJob, URLFingerprint)]) -> (Int, [(FetchJob, Outcome)]) {
+        update { dispatch, now in
             var admitted = 0
             var decided: [(FetchJob, Outcome)] = []
             for (job, fingerprint) in candidates {
@@ -25,12 +61,6 @@ extension Crawler {
             }
             return (admitted, decided)
         }
-        candidates.removeAll()
-        counts.enqueued = enqueued
-        record(work.job, outcome: .ok, status: response.status, contentType: response.contentType,
-               bytes: response.body.count, timings: response.timings, title: page.title,
-               linkCounts: counts, error: nil)
-        recordUnfetched(decided)
     }
 
     /// Resolves, filters and fingerprints a page's links (outside the lock: this is the per-link work).

@@ -5,11 +5,11 @@ extension Crawler {
     func record(
         _ job: FetchJob, outcome: Outcome, status: Int?, contentType: String?, bytes: Int,
         timings: FetchTimings?, title: String? = nil, linkCounts: LinkCounts? = nil,
-        redirectTarget: String? = nil, error: String?
+        redirectTarget: String? = nil, error: String?, page: PageFacts? = nil
     ) {
         let now = clock.now()
         let elapsed = now - (job.startedAt ?? now)
-        let record = CrawlRecord(
+        var record = CrawlRecord(
             url: job.origin.href, finalURL: job.current.href, host: job.current.hostDisplay,
             depth: job.depth, parent: job.parent, status: status, outcome: outcome,
             contentType: contentType, bytes: bytes, title: title,
@@ -19,6 +19,16 @@ extension Crawler {
             fetchedAtMs: job.startedAt == nil ? clock.wallClockMilliseconds() : job.fetchedAtMs,
             timeMs: elapsed.milliseconds, timings: timings, error: error
         )
+        record.runID = configuration.runID
+        record.dedupKey = job.origin.dedupKey
+        record.contentHash = page?.contentHash
+        record.changed = page?.changed
+        if journal != nil {
+            record.journalMark = JournalMark(
+                fingerprint: job.originFingerprint, hops: job.hops, disposition: JournalMark.disposition(for: outcome),
+                status: status, outcome: outcome, fetchedAtMs: record.fetchedAtMs, etag: page?.etag,
+                lastModified: page?.lastModified, contentHash: page?.contentHash, links: page?.links)
+        }
         sink.write(record)
         let outputFailed = sink.failure != nil
         let hostKey = job.hostKey
@@ -47,6 +57,16 @@ extension Crawler {
             record(job, outcome: outcome, status: nil, contentType: nil, bytes: 0, timings: nil, error: error)
         }
     }
+}
+
+/// What a record says of a fetched page beyond its status: its body's hash, whether it changed since
+/// the last run, and (with `--state`) the validators and links to keep for the next re-fetch.
+struct PageFacts {
+    var contentHash: UInt64?
+    var changed: Bool?
+    var etag: String?
+    var lastModified: String?
+    var links: String?
 }
 
 extension WebURL {

@@ -67,6 +67,16 @@ public final class Crawler: Sendable {
             if let wakeAt { timerDeadline = wakeAt }
             return (resumptions, wakeAt)
         }
+
+        /// With `--state`: hands this update's admissions to the journal (under the lock, so that no
+        /// record of a URL can reach the journal before its admission), and says whether a read from
+        /// the store must start.
+        mutating func syncStore() -> QueueCursor? {
+            guard let store = state.store else { return nil }
+            let backlog = state.takeJournalBacklog()
+            if !backlog.isEmpty { store.journal.admitted(backlog) }
+            return state.storeLoadDue()
+        }
     }
 
     let configuration: CrawlConfiguration
@@ -79,11 +89,15 @@ public final class Crawler: Sendable {
     private let waiterIDs = Atomic<UInt64>(0)
     let fetchIDs = Atomic<UInt64>(0)
     private let parsePool: ParsePool<ParseWork>
+    /// The durable state's journal (`--state`), nil when the crawl keeps no state.
+    let journal: (any CrawlJournal)?
 
+    /// `resume`: with durable state, what earlier runs left and where to journal this run.
     public init(
         configuration: CrawlConfiguration, fetcher: any Fetcher, makeParser: @escaping PageParserFactory,
-        sink: any RecordSink, clock: any CrawlClock = SystemCrawlClock()
+        sink: any RecordSink, clock: any CrawlClock = SystemCrawlClock(), resume: ResumePlan? = nil
     ) {
+        journal = resume?.journal
         self.configuration = configuration
         self.fetcher = fetcher
         self.makeParser = makeParser
@@ -92,7 +106,7 @@ public final class Crawler: Sendable {
         scope = CrawlScope(mode: configuration.scope, seeds: configuration.seeds)
         dispatch = Mutex(Dispatch(
             state: CrawlState(hostConcurrency: configuration.hostConcurrency, maxPages: configuration.maxPages,
-                              politeness: configuration.politeness),
+                              politeness: configuration.politeness, resume: resume),
             budget: ErrorBudget(settings: configuration.errorBudget)))
         parsePool = ParsePool(workers: configuration.parseWorkers, capacity: configuration.parseQueueCapacity)
     }
@@ -182,15 +196,17 @@ public final class Crawler: Sendable {
     @discardableResult
     func update<T: Sendable>(_ body: (inout Dispatch, Duration) -> T) -> T {
         let now = clock.now()
-        let (result, resumptions, wakeAt) = dispatch.withLock { dispatch in
+        let (result, resumptions, wakeAt, load) = dispatch.withLock { dispatch in
             let result = body(&dispatch, now)
+            let load = dispatch.syncStore()
             let (resumptions, wakeAt) = dispatch.matchWaiters(now: now)
-            return (result, resumptions, wakeAt)
+            return (result, resumptions, wakeAt, load)
         }
         for (continuation, job) in resumptions {
             continuation.resume(returning: job)
         }
         if let wakeAt { armTimer(at: wakeAt) }
+        if let load { loadFromStore(after: load) }
         return result
     }
 
@@ -206,17 +222,19 @@ public final class Crawler: Sendable {
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<FetchJob?, Never>) in
                 let now = clock.now()
-                typealias Matched = ([(CheckedContinuation<FetchJob?, Never>, FetchJob?)], Duration?)
-                let (resumptions, wakeAt) = dispatch.withLock { dispatch -> Matched in
+                typealias Matched = ([(CheckedContinuation<FetchJob?, Never>, FetchJob?)], Duration?, QueueCursor?)
+                let (resumptions, wakeAt, load) = dispatch.withLock { dispatch -> Matched in
                     // Checked under the lock: if cancellation comes later, onCancel finds the waiter.
                     if Task.isCancelled {
-                        return ([(continuation, nil)], nil)
+                        return ([(continuation, nil)], nil, nil)
                     }
                     dispatch.waiters.append((id, continuation))
-                    return dispatch.matchWaiters(now: now)
+                    let (resumptions, wakeAt) = dispatch.matchWaiters(now: now)
+                    return (resumptions, wakeAt, dispatch.syncStore())
                 }
                 for (waiting, job) in resumptions { waiting.resume(returning: job) }
                 if let wakeAt { armTimer(at: wakeAt) }
+                if let load { loadFromStore(after: load) }
             }
         } onCancel: {
             let continuation = dispatch.withLock { dispatch -> CheckedContinuation<FetchJob?, Never>? in

@@ -35,6 +35,8 @@ struct FetchJob: Sendable {
     var rateWait: Duration = .zero
     /// The host is rate-limited: the worker reports when the request really starts.
     var reportsStart = false
+    /// What the last run learnt of this URL, when it is re-fetched (`--recrawl-after`).
+    var revisit: Revisit?
 
     init(url: WebURL, fingerprint: URLFingerprint, depth: Int, parent: String?, kind: Kind = .page) {
         self.kind = kind

@@ -27,6 +27,9 @@ public enum Outcome: String, Sendable, CaseIterable, Codable {
     case decodeError = "decode_error"
     case tlsError = "tls_error"
     case dnsFailure = "dns_failure"
+    /// A conditional re-fetch (`--recrawl-after`) answered 304 Not Modified: the page is unchanged;
+    /// its links were taken from the last parse.
+    case notModified = "not_modified"
     /// A 2xx response that is not HTML: recorded, its body not downloaded or parsed.
     case unsupportedContent = "unsupported_content"
     /// The host's robots.txt disallows the URL; it was not fetched.
@@ -61,7 +64,7 @@ public enum Outcome: String, Sendable, CaseIterable, Codable {
         case .timeout, .timeoutConnect, .tooSlow, .partialBody, .connectionReset, .connectionRefused,
              .protocolError, .tooLarge, .decodeError, .tlsError, .dnsFailure, .fetchError, .rateLimited:
             return true
-        case .ok, .httpError, .redirectLimit, .redirectBlockedScheme, .redirectOffsite, .duplicate,
+        case .ok, .notModified, .httpError, .redirectLimit, .redirectBlockedScheme, .redirectOffsite, .duplicate,
              .urlInvalid, .unsupportedContent, .cancelled, .robotsDisallowed, .robotsUnreachable,
              .crawlDelayTooLong, .errorBudgetExhausted:
             return false

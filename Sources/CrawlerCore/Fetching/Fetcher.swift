@@ -10,9 +10,14 @@ public struct FetchRequest: Sendable {
     /// A robots.txt fetch: any content type; a body over the robots size limit (500 KiB) is cut
     /// there and used, rather than failing (RFC 9309 2.5).
     public var isRobots: Bool
+    /// Validators from the last fetch, sent as `If-None-Match` / `If-Modified-Since` (a re-crawl).
+    public var ifNoneMatch: String?
+    public var ifModifiedSince: String?
 
-    public init(url: WebURL, htmlOnly: Bool = true, isRobots: Bool = false) {
+    public init(url: WebURL, htmlOnly: Bool = true, isRobots: Bool = false, ifNoneMatch: String? = nil, ifModifiedSince: String? = nil) {
         self.url = url
+        self.ifNoneMatch = ifNoneMatch
+        self.ifModifiedSince = ifModifiedSince
         self.htmlOnly = htmlOnly && !isRobots
         self.isRobots = isRobots
     }
@@ -32,6 +37,9 @@ public struct FetchResponse: Sendable {
     public var bodySkipped: Bool
     /// The `Retry-After` header, unparsed.
     public var retryAfter: String?
+    /// Validators for a later conditional re-fetch.
+    public var etag: String?
+    public var lastModified: String?
     public var timings: FetchTimings
     /// The memory-budget bytes held for `body`; released when the crawl is done with it.
     public var lease: BodyLease?
@@ -39,9 +47,11 @@ public struct FetchResponse: Sendable {
     public init(
         status: Int, contentType: String? = nil, location: String? = nil, body: [UInt8] = [],
         bodySkipped: Bool = false, retryAfter: String? = nil, timings: FetchTimings = FetchTimings(),
-        lease: BodyLease? = nil
+        lease: BodyLease? = nil, etag: String? = nil, lastModified: String? = nil
     ) {
         self.retryAfter = retryAfter
+        self.etag = etag
+        self.lastModified = lastModified
         self.lease = lease
         self.status = status
         self.contentType = contentType

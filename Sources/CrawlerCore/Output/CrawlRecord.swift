@@ -43,6 +43,17 @@ public struct CrawlRecord: Sendable {
     public var timeMs: Double
     public var timings: FetchTimings?
     public var error: String?
+    /// The run that wrote the record (one id per `crawl` invocation).
+    public var runID: String?
+    /// The URL's duplicate-detection key: the union of several runs' outputs is deduplicated on it.
+    public var dedupKey: String?
+    /// A hash of the body of a parsed page (16 hex digits in JSONL), to tell changed pages.
+    public var contentHash: UInt64?
+    /// On a re-fetch (`--recrawl-after`): whether the page changed since the last fetch (false for
+    /// `not_modified`); nil when there was no earlier fetch to compare with.
+    public var changed: Bool?
+    /// What the record means for the durable state (`--state`); not written to the output.
+    public var journalMark: JournalMark?
 
     public init(
         url: String, finalURL: String, host: String, depth: Int, parent: String?, status: Int?,
@@ -117,6 +128,10 @@ extension CrawlRecord {
             json.nullField("timings")
         }
         json.field("error", error)
+        json.field("run_id", runID)
+        json.field("dedup_key", dedupKey)
+        json.field("content_hash", contentHash.map(ContentHash.hex))
+        json.field("changed", changed)
         out = json.finishLine()
     }
 }

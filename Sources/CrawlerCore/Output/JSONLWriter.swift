@@ -13,6 +13,7 @@ public final class JSONLWriter: RecordSink, @unchecked Sendable {
     // guarded by `condition`; `descriptor` is immutable and written only by the writer thread.
     private let condition = NSCondition()
     private var pending: [UInt8] = []
+    private var pendingMarks: [JournalMark] = []
     private var isClosed = false
     private var writeError: (any Error)?
     private var closeWaiter: CheckedContinuation<Void, Never>?
@@ -22,6 +23,11 @@ public final class JSONLWriter: RecordSink, @unchecked Sendable {
     private let closesDescriptor: Bool
     private let flushThreshold: Int
     private let flushInterval: TimeInterval
+    /// With `--state`: told which records reached the file (after `fdatasync`), so their URLs are
+    /// marked done only once their records are safe. Set before the first write.
+    private let journal: (any CrawlJournal)?
+    /// Bytes written to the file so far (writer thread only).
+    private var written: Int64 = 0
 
     public struct OpenError: Error, CustomStringConvertible {
         public let path: String
@@ -35,19 +41,27 @@ public final class JSONLWriter: RecordSink, @unchecked Sendable {
     }
 
     /// Opens (creating or truncating) `path` for writing; `-` means standard output.
-    public convenience init(path: String, flushThreshold: Int = 256 << 10, flushInterval: TimeInterval = 0.2) throws {
+    public convenience init(
+        path: String, flushThreshold: Int = 256 << 10, flushInterval: TimeInterval = 0.2, journal: (any CrawlJournal)? = nil
+    ) throws {
         if path == "-" {
-            self.init(descriptor: STDOUT_FILENO, closesDescriptor: false, flushThreshold: flushThreshold, flushInterval: flushInterval)
+            self.init(descriptor: STDOUT_FILENO, closesDescriptor: false, flushThreshold: flushThreshold,
+                      flushInterval: flushInterval, journal: journal)
             return
         }
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw OpenError(path: path, reason: String(cString: strerror(errno)))
         }
-        self.init(descriptor: fd, closesDescriptor: true, flushThreshold: flushThreshold, flushInterval: flushInterval)
+        self.init(descriptor: fd, closesDescriptor: true, flushThreshold: flushThreshold, flushInterval: flushInterval,
+                  journal: journal)
     }
 
-    public init(descriptor: Int32, closesDescriptor: Bool, flushThreshold: Int = 256 << 10, flushInterval: TimeInterval = 0.2) {
+    public init(
+        descriptor: Int32, closesDescriptor: Bool, flushThreshold: Int = 256 << 10, flushInterval: TimeInterval = 0.2,
+        journal: (any CrawlJournal)? = nil
+    ) {
+        self.journal = journal
         self.descriptor = descriptor
         self.closesDescriptor = closesDescriptor
         self.flushThreshold = flushThreshold
@@ -78,6 +92,7 @@ public final class JSONLWriter: RecordSink, @unchecked Sendable {
             condition.wait()
         }
         pending.append(contentsOf: line)
+        if journal != nil, let mark = record.journalMark { pendingMarks.append(mark) }
         if pending.count >= flushThreshold { condition.broadcast() }
         condition.unlock()
     }
@@ -101,23 +116,36 @@ public final class JSONLWriter: RecordSink, @unchecked Sendable {
     private func runWriter() {
         var batch: [UInt8] = []
         batch.reserveCapacity(flushThreshold * 2)
+        var marks: [JournalMark] = []
         while true {
             condition.lock()
             if !isClosed && pending.count < flushThreshold {
                 _ = condition.wait(until: Date(timeIntervalSinceNow: flushInterval))
             }
             swap(&batch, &pending)
+            swap(&marks, &pendingMarks)
             let closing = isClosed
             condition.broadcast()  // producers waiting for room (see `maxPendingBytes`)
             condition.unlock()
 
             if !batch.isEmpty {
+                // The links these records admitted are committed before the records are written.
+                if let journal, !marks.isEmpty { journal.commitPending() }
                 if let error = writeAll(batch) {
                     condition.lock()
                     if writeError == nil { writeError = error }
                     condition.unlock()
+                } else if failure == nil {  // (after a failure, writeAll drops batches unwritten)
+                    written += Int64(batch.count)
+                    if let journal, !marks.isEmpty {
+                        // The records reach the disk before their URLs are marked done: a crash (even
+                        // a power loss) can then lose a done mark, never a record.
+                        _ = fdatasync(descriptor)
+                        journal.recordsWritten(marks, outputBytes: written)
+                    }
                 }
                 batch.removeAll(keepingCapacity: true)
+                marks.removeAll(keepingCapacity: true)
             }
             if closing {
                 condition.lock()

@@ -31,6 +31,15 @@ struct JSONObjectWriter {
         writeTenths(value)
     }
 
+    mutating func field(_ key: StaticString, _ value: Bool?) {
+        writeKey(key)
+        switch value {
+        case .some(true): bytes.append(contentsOf: [0x74, 0x72, 0x75, 0x65])  // "true"
+        case .some(false): bytes.append(contentsOf: [0x66, 0x61, 0x6C, 0x73, 0x65])  // "false"
+        case .none: writeNull()
+        }
+    }
+
     mutating func nullField(_ key: StaticString) {
         writeKey(key)
         writeNull()

@@ -60,6 +60,11 @@ public final class DemoSite: Sendable {
         for s in servers { await s.shutdown() }
     }
 
+    /// Changes a page (its body and ETag), as an edit on a real site would: a re-crawl must see it.
+    public func edit(host: Int, page: Int) {
+        generator.edit(host: host, page: page)
+    }
+
     /// The HTML body of a page (for tests that compare content); nil when out of range.
     public func pageBody(host: Int, page: Int) -> [UInt8]? {
         guard host >= 0, host < generator.hosts, page >= 0, page < generator.pages else { return nil }

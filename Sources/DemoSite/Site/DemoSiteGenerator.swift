@@ -1,8 +1,14 @@
+import Foundation
+import Synchronization
+
 /// Generates every resource of the demo site from (config, ports): the served responses and the
 /// manifest come from this one type, so they cannot disagree.
 ///
-/// Immutable after init (hence `Sendable`); pages are rendered per request, only the padding of
-/// large pages is kept (once, shared).
+/// Immutable after init except for page edits (behind a mutex), hence `Sendable`; pages are rendered
+/// per request, only the padding of large pages is kept (once, shared).
+///
+/// Pages carry an `ETag` (host, page and edit count) and answer `If-None-Match` with 304, like a
+/// static file server, so re-crawls can be tested; `edit` changes a page (body and ETag).
 final class DemoSiteGenerator: Sendable {
     let config: DemoSiteConfig
     let ports: [Int]
@@ -17,6 +23,17 @@ final class DemoSiteGenerator: Sendable {
     let canonicalBases: [String]
 
     static let htmlType = "text/html; charset=utf-8"
+    /// Edits per page (host * pages + page), for re-crawl tests.
+    private let edits = Mutex<[Int: Int]>([:])
+
+    /// Changes a page: its body gains a line and its ETag changes.
+    func edit(host: Int, page: Int) {
+        edits.withLock { $0[host * pages + page, default: 0] += 1 }
+    }
+
+    private func revision(host: Int, page: Int) -> Int {
+        edits.withLock { $0[host * pages + page] ?? 0 }
+    }
 
     init(config: DemoSiteConfig, ports: [Int]) {
         self.config = config
@@ -84,8 +101,17 @@ final class DemoSiteGenerator: Sendable {
         }
         switch target {
         case .page(let h, let n):
+            let revision = revision(host: h, page: n)
+            let etag = "\"h\(h)-p\(n)-r\(revision)\""
+            if let match = request.header("If-None-Match"), match.split(separator: ",").contains(where: {
+                $0.trimmingCharacters(in: .whitespaces) == etag || $0.trimmingCharacters(in: .whitespaces) == "*" }) {
+                return ServerResponse(status: 304, headers: [(name: "ETag", value: etag)])
+            }
+            var body = renderPage(host: h, page: n)
+            if revision > 0 { body.append(contentsOf: "<!-- edit \(revision) -->\n".utf8) }
             var r = ServerResponse(
-                status: 200, headers: [(name: "Content-Type", value: Self.htmlType)], body: .bytes(renderPage(host: h, page: n)))
+                status: 200, headers: [(name: "Content-Type", value: Self.htmlType), (name: "ETag", value: etag)],
+                body: .bytes(body))
             if isSlow(n) { r.headerDelay = config.slowDelay }
             return r
         case .privatePage(let h, let n):

@@ -1,0 +1,50 @@
+import Foundation
+import CrawlerCore
+
+/// The crawl's journal: queued on the store's thread, applied in the next transaction.
+extension StateStore {
+    public func admitted(_ entries: [JournalAdmission]) {
+        enqueue(.admitted(entries))
+    }
+
+    public func commitPending() {
+        let committed = DispatchSemaphore(value: 0)
+        enqueue(.work(
+            body: { _ in { committed.signal() } },  // runs once the transaction holding it commits
+            fail: { _ in committed.signal() }))
+        committed.wait()
+    }
+
+    public func recordsWritten(_ marks: [JournalMark], outputBytes: Int64) {
+        enqueue(.written(marks, outputBytes))
+    }
+
+    public func loadQueued(after cursor: QueueCursor, limit: Int, completion: @escaping @Sendable ([RestoredURL]) -> Void) {
+        enqueue(.work(
+            body: { session in
+                let rows = try session.queued(after: cursor, limit: limit)
+                return { completion(rows) }
+            },
+            // The database failed: nothing more comes from it (the crawl ends with what it has, and
+            // the run reports the failure).
+            fail: { _ in completion([]) }))
+    }
+
+    public func robotsFetched(host: String, body: [UInt8], fetchedAtMs: Int64) {
+        enqueue(.work(
+            body: { session in
+                try session.robotsFetched(host: host, body: body, fetchedAtMs: fetchedAtMs)
+                return nil
+            },
+            fail: { _ in }))
+    }
+
+    public func storedLinks(of fingerprint: URLFingerprint, completion: @escaping @Sendable ([String]) -> Void) {
+        enqueue(.work(
+            body: { session in
+                let links = try session.links(of: fingerprint)
+                return { completion(links) }
+            },
+            fail: { _ in completion([]) }))
+    }
+}

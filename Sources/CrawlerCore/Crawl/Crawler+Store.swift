@@ -1,0 +1,64 @@
+import CrawlURL
+
+/// The durable state (`--state`): reading queued URLs back from the store, and the records' journal
+/// marks.
+extension Crawler {
+    /// Reads the next batch of queued URLs from the store; they join the frontier when they arrive
+    /// (on the store's thread, which only takes the dispatch lock briefly).
+    func loadFromStore(after cursor: QueueCursor) {
+        guard let journal else { return }
+        let batch = dispatch.withLock { $0.state.store?.batchSize ?? 1 }
+        journal.loadQueued(after: cursor, limit: batch) { [self] rows in
+            restore(rows)
+        }
+    }
+
+    private func restore(_ rows: [RestoredURL]) {
+        // URLs are parsed outside the lock. A stored URL that no longer parses (a parser change) is
+        // skipped, but still moves the cursor and the counts.
+        let jobs = rows.map { row -> (job: FetchJob?, cursor: QueueCursor) in
+            guard let url = WebURL.parse(row.url) else { return (nil, row.cursor) }
+            var job = FetchJob(url: url, fingerprint: row.fingerprint, depth: row.depth, parent: row.parent)
+            job.revisit = row.revisit
+            return (job, row.cursor)
+        }
+        let decided = update { dispatch, now in
+            dispatch.state.restore(jobs, now: now)
+        }
+        recordUnfetched(decided)
+    }
+
+    /// The links stored at the page's last parse, read on the store's thread.
+    func storedLinks(of fingerprint: URLFingerprint) async -> [String] {
+        guard let journal else { return [] }
+        return await withCheckedContinuation { continuation in
+            journal.storedLinks(of: fingerprint) { continuation.resume(returning: $0) }
+        }
+    }
+
+    /// A page's in-scope links as stored for a later 304: one per line, each distinct, those on the
+    /// page's own origin without it (`/path?q`), so they cost a few dozen bytes each.
+    static func storedLinkText(_ candidates: [(FetchJob, URLFingerprint)], page: WebURL) -> String {
+        let href = page.href
+        var prefix = ""
+        if let schemeEnd = href.range(of: "://"),
+           let pathStart = href[schemeEnd.upperBound...].firstIndex(of: "/") {
+            prefix = String(href[...pathStart])  // "http://host:port/"
+        }
+        var seen = Set<UInt64>()
+        var text = ""
+        text.reserveCapacity(candidates.count * 40)
+        for (job, fingerprint) in candidates where seen.insert(fingerprint.rawValue).inserted {
+            let link = job.origin.href
+            if !text.isEmpty { text.append("\n") }
+            // hrefs are ASCII (the WHATWG serialisation percent-encodes and punycodes), so counting
+            // Characters is counting bytes.
+            if !prefix.isEmpty, link.hasPrefix(prefix) {
+                text.append(contentsOf: link.dropFirst(prefix.count - 1))
+            } else {
+                text.append(link)
+            }
+        }
+        return text
+    }
+}

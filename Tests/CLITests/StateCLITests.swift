@@ -1,0 +1,171 @@
+import DemoSite
+import Foundation
+import Testing
+
+/// Issue 6's acceptance checks, through the binary: crash-safe resume after `kill -9`, the overlap
+/// lock, and conditional re-crawls against a site that serves ETags.
+@Suite("Durable state: resume, lock, re-crawl", .serialized)
+struct StateCLITests {
+    static let fast = ["--host-rate", "0", "--host-concurrency", "8", "--concurrency", "8", "--retries", "0", "--quiet"]
+
+    static func site(hosts: Int, pages: Int) async throws -> DemoSite {
+        var config = DemoSiteConfig()
+        config.hosts = hosts
+        config.pagesPerHost = pages
+        config.largePageEvery = 0
+        config.slowPageEvery = 0
+        return try await DemoSite.start(config)
+    }
+
+    /// Every record of a JSONL file; fails the test on a partial or invalid line.
+    static func records(at url: URL) throws -> [[String: Any]] {
+        guard FileManager.default.fileExists(atPath: url.path) else { return [] }
+        return try StopAndBudgetCLITests.records(at: url)
+    }
+
+    @Test(.timeLimit(.minutes(3)))
+    func killedThreeTimesThenResumedEveryPageIsRecordedAndAtMostTheInFlightOnesTwice() async throws {
+        let site = try await Self.site(hosts: 4, pages: 1250)
+        let directory = try BinaryRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try StopAndBudgetCLITests.writeSeeds(site.seeds, in: directory)
+        let concurrency = 8
+        var outputs: [URL] = []
+        var killedWhileRunning = 0
+        for attempt in 0..<3 {
+            let output = directory.appendingPathComponent("run\(attempt).jsonl")
+            outputs.append(output)
+            let running = try BinaryRunner.launch(
+                ["--seeds", "seeds.txt", "--state", "state", "--output", output.path] + Self.fast, in: directory)
+            // A random moment once records are flowing (each run gets through part of the site).
+            try await Task.sleep(for: .milliseconds(Int.random(in: 400...1500)))
+            if running.process.isRunning { killedWhileRunning += 1 }
+            running.signal(SIGKILL)
+            _ = try await running.wait(timeout: .seconds(20))
+        }
+        let final = directory.appendingPathComponent("final.jsonl")
+        outputs.append(final)
+        let last = try await BinaryRunner.run(
+            ["--seeds", "seeds.txt", "--state", "state", "--output", final.path] + Self.fast, in: directory,
+            timeout: .seconds(120))
+        let requests = site.stats.totalRequests
+        await site.shutdown()
+        #expect(last.status == 0, "\(last.stderr)")
+        #expect(killedWhileRunning == 3, "a run finished before it could be killed: the test proves less")
+
+        // The killed runs' files were repaired by the next run: every file is valid JSON Lines.
+        var seenIn: [String: Int] = [:]
+        var reached: Set<String> = []  // URLs and the redirect targets they reached
+        var runIDs: Set<String> = []
+        for output in outputs {
+            let records = try Self.records(at: output)
+            let ids = Set(records.compactMap { $0["run_id"] as? String })
+            #expect(ids.count <= 1, "one run id per output file")
+            runIDs.formUnion(ids)
+            for record in records {
+                let key = try #require(record["dedup_key"] as? String)
+                seenIn[key, default: 0] += 1
+                reached.insert(key)
+                if (record["redirects"] as? Int ?? 0) > 0, let final = record["final_url"] as? String { reached.insert(final) }
+            }
+        }
+        #expect(runIDs.count == outputs.filter { (try? Self.records(at: $0).isEmpty) == false }.count)
+        let expected = site.manifest.expectedURLs(respectingRobots: true)
+        let missing = expected.subtracting(reached)
+        #expect(missing.isEmpty, "\(missing.count) reachable URLs have no record in any run, e.g. \(missing.prefix(3))")
+        let twice = seenIn.filter { $0.value > 1 }
+        #expect(twice.count <= 3 * concurrency, "\(twice.count) URLs recorded more than once (at most \(3 * concurrency) were in flight at the kills)")
+        #expect(requests > 0)
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func aSecondRunOnTheSameStateExits75AtOnceAndWritesNothing() async throws {
+        let site = try await Self.site(hosts: 1, pages: 200)
+        let directory = try BinaryRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try StopAndBudgetCLITests.writeSeeds(site.seeds, in: directory)
+        // The first run is slow (2 requests/s), so it holds the lock for the whole test.
+        let first = try BinaryRunner.launch(
+            ["--seeds", "seeds.txt", "--state", "state", "--output", "first.jsonl", "--host-rate", "2", "--quiet"],
+            in: directory)
+        let lock = directory.appendingPathComponent("state/lock")
+        let deadline = ContinuousClock.now + .seconds(20)
+        while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("first.jsonl").path),
+              ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(FileManager.default.fileExists(atPath: lock.path))
+        let before = try Self.listing(directory.appendingPathComponent("state"))
+        let started = ContinuousClock.now
+        let second = try await BinaryRunner.run(
+            ["--seeds", "seeds.txt", "--state", "state", "--output", "second.jsonl", "--host-rate", "0"], in: directory,
+            timeout: .seconds(20))
+        let took = ContinuousClock.now - started
+        first.signal(SIGKILL)
+        _ = try await first.wait(timeout: .seconds(10))
+        await site.shutdown()
+
+        #expect(second.status == 75, "\(second.stderr)")
+        #expect(second.stderr.contains("in use by another crawl"), "\(second.stderr)")
+        #expect(took < .seconds(5), "the second run waited \(took)")
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("second.jsonl").path))
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("second.jsonl.summary.json").path))
+        // The lock file still names the first run; the second added no file to the state.
+        let after = try Self.listing(directory.appendingPathComponent("state"))
+        #expect(Set(after.keys) == Set(before.keys))
+        #expect(after["lock"] == before["lock"])
+    }
+
+    static func listing(_ directory: URL) throws -> [String: Data] {
+        var out: [String: Data] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory.path) {
+            // Only the lock's content is compared; the database files change as the first run goes on.
+            out[name] = name == "lock" ? try Data(contentsOf: directory.appendingPathComponent(name)) : Data()
+        }
+        return out
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func aRecrawlOfAnUnchangedSiteIsNotModifiedAndFindsExactlyTheEditedPages() async throws {
+        let site = try await Self.site(hosts: 2, pages: 300)
+        let directory = try BinaryRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try StopAndBudgetCLITests.writeSeeds(site.seeds, in: directory)
+        let arguments = ["--seeds", "seeds.txt", "--state", "state"] + Self.fast
+        let first = try await BinaryRunner.run(arguments + ["--output", "first.jsonl"], in: directory)
+        #expect(first.status == 0, "\(first.stderr)")
+        let firstRecords = try Self.records(at: directory.appendingPathComponent("first.jsonl"))
+        let okPages = firstRecords.filter { $0["outcome"] as? String == "ok" }
+        #expect(okPages.count >= 500)
+        #expect(okPages.allSatisfy { ($0["content_hash"] as? String)?.count == 16 })
+
+        // An unchanged run without --recrawl-after has nothing to do.
+        let idle = try await BinaryRunner.run(arguments + ["--output", "idle.jsonl"], in: directory)
+        #expect(idle.status == 0, "\(idle.stderr)")
+        #expect(try Self.records(at: directory.appendingPathComponent("idle.jsonl")).isEmpty)
+
+        // Ten pages change (pages 1...10 of host 0, all linked from the crawl).
+        let edited = Set((1...10).map { site.canonicalBaseURLs[0] + "/page/\($0)" })
+        for page in 1...10 { site.edit(host: 0, page: page) }
+        let second = try await BinaryRunner.run(arguments + ["--output", "second.jsonl", "--recrawl-after", "0s"], in: directory)
+        await site.shutdown()
+        #expect(second.status == 0, "\(second.stderr)")
+        let secondRecords = try Self.records(at: directory.appendingPathComponent("second.jsonl"))
+        let byURL = Dictionary(secondRecords.map { ($0["url"] as? String ?? "", $0) }, uniquingKeysWith: { a, _ in a })
+        let okURLs = Set(okPages.compactMap { $0["url"] as? String })
+        let notModified = okURLs.filter { byURL[$0]?["outcome"] as? String == "not_modified" }
+        #expect(Double(notModified.count) >= 0.95 * Double(okURLs.count), "\(notModified.count) of \(okURLs.count) not_modified")
+        #expect(notModified.count == okURLs.count - edited.count)
+        let changed = Set(secondRecords.filter { $0["changed"] as? Bool == true }.compactMap { $0["url"] as? String })
+        #expect(changed == edited, "changed: \(changed.sorted())")
+        for url in edited {
+            #expect(byURL[url]?["outcome"] as? String == "ok")
+            #expect(byURL[url]?["content_hash"] as? String != okPages.first { $0["url"] as? String == url }?["content_hash"] as? String)
+        }
+        // not_modified pages keep their links: the re-crawl reaches every page the first one did.
+        #expect(Set(byURL.keys).isSuperset(of: okURLs))
+        let firstBytes = firstRecords.reduce(0) { $0 + ($1["bytes"] as? Int ?? 0) }
+        let secondBytes = secondRecords.reduce(0) { $0 + ($1["bytes"] as? Int ?? 0) }
+        #expect(Double(secondBytes) < 0.10 * Double(firstBytes), "\(secondBytes) body bytes vs \(firstBytes)")
+    }
+}

@@ -1,0 +1,78 @@
+import HTMLParsing
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Regression for a fuzzing finding (Fuzz/README.md): bytes that are invalid in a legacy
+/// multi-byte encoding make libxml2 2.9.14 print "encoding error" / "I/O error" lines on stderr
+/// (HTML_PARSE_NOERROR does not cover them) and stop reading the document.
+@Suite("Bytes undecodable in a legacy encoding")
+struct UndecodableBytesTests {
+    /// "日本語" in Shift_JIS.
+    static let japanese: [UInt8] = [0x93, 0xFA, 0x96, 0x7B, 0x8C, 0xEA]
+    /// 0xFF is neither a Shift_JIS nor an EUC-JP character.
+    static let page = Array("<a href=/first>a</a>".utf8) + [0xFF, 0xFF, 0xFF, 0xFF] + Array("<a href=/after>b</a>".utf8)
+
+    @Test func reportedAsStoppedEarlyWithLinksBeforeKept() {
+        for (bytes, charset) in [(Self.page, "Shift_JIS"), (Array("<meta charset=euc-jp>".utf8) + Self.page, nil)] {
+            let summary = summarize(bytes: bytes, charset: charset)
+            #expect(summary.urls.first == "/first")
+            // libxml2 2.9.14 reads no further, so "/after" is lost; the summary must say so.
+            #expect(summary.parseStoppedEarly == !summary.urls.contains("/after"))
+        }
+        // The same page without the bad bytes is read to the end.
+        let clean = Array("<title>".utf8) + Self.japanese + Array("</title><a href=/first>a</a><a href=/after>b</a>".utf8)
+        let summary = summarize(bytes: clean, charset: "Shift_JIS")
+        #expect(summary.urls == ["/first", "/after"])
+        #expect(summary.title == "日本語")
+        #expect(!summary.parseStoppedEarly)
+    }
+
+    @Test func nothingIsPrintedOnStderr() throws {
+        let printed = try capturingStderr {
+            let extractor = HTMLLinkExtractor()
+            for _ in 0..<3 {
+                _ = extractor.extract(Self.page, charset: "Shift_JIS")
+                _ = extractor.extract(Array("<meta charset=euc-jp>".utf8) + Self.page, charset: nil)
+            }
+        }
+        // Other suites may write to stderr meanwhile; only libxml2's messages count here.
+        #expect(!printed.contains("encoding error"), "\(printed)")
+        #expect(!printed.contains("I/O error"), "\(printed)")
+    }
+
+    /// Runs `body` with file descriptor 2 pointed at a temporary file; returns what was written
+    /// there and passes it on to the real stderr afterwards.
+    private func capturingStderr(_ body: () -> Void) throws -> String {
+        var template = Array("/tmp/html-stderr-XXXXXX".utf8CString)
+        let file = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        try #require(file >= 0)
+        defer {
+            close(file)
+            template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
+        }
+        let saved = dup(2)
+        try #require(saved >= 0)
+        fflush(nil)  // every C stream, so buffered output lands on the right side of dup2
+        dup2(file, 2)
+        body()
+        fflush(nil)  // every C stream, so buffered output lands on the right side of dup2
+        dup2(saved, 2)
+        close(saved)
+
+        var captured: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        lseek(file, 0, SEEK_SET)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(file, $0.baseAddress, $0.count) }
+            if count <= 0 { break }
+            captured.append(contentsOf: chunk[0..<count])
+        }
+        if !captured.isEmpty { captured.withUnsafeBytes { _ = write(2, $0.baseAddress, $0.count) } }
+        return String(decoding: captured, as: UTF8.self)
+    }
+}
