@@ -49,6 +49,12 @@ struct JSONLineTests {
         #expect(RFC3339.format(millisecondsSinceEpoch: 0) == "1970-01-01T00:00:00.000Z")
         #expect(RFC3339.format(millisecondsSinceEpoch: 951_782_400_999) == "2000-02-29T00:00:00.999Z")
         #expect(RFC3339.format(millisecondsSinceEpoch: -1) == "1969-12-31T23:59:59.999Z")
+        // Regression (Fuzz/Regressions/jsonl/F1): values near Int64.min trapped on overflow; out of
+        // range values are clamped to the four-digit years RFC 3339 can write.
+        #expect(RFC3339.format(millisecondsSinceEpoch: .min) == "0000-01-01T00:00:00.000Z")
+        #expect(RFC3339.format(millisecondsSinceEpoch: .min + 1) == "0000-01-01T00:00:00.000Z")
+        #expect(RFC3339.format(millisecondsSinceEpoch: .max) == "9999-12-31T23:59:59.999Z")
+        #expect(RFC3339.format(millisecondsSinceEpoch: -62_167_219_200_000) == "0000-01-01T00:00:00.000Z")
     }
 
     @Test func writerProducesWholeLinesFromManyThreads() async throws {

@@ -2,9 +2,17 @@
 /// Computed arithmetically (Howard Hinnant's days-to-civil) rather than with a DateFormatter: it runs
 /// once per record and must not depend on locale or time zone settings.
 public enum RFC3339 {
-    public static func format(millisecondsSinceEpoch ms: Int64) -> String {
-        let millis = Int(((ms % 1000) + 1000) % 1000)
-        let seconds = (ms - Int64(millis)) / 1000
+    /// The instants RFC 3339's four-digit years can write: 0000-01-01 to 9999-12-31 (UTC).
+    static let representable: ClosedRange<Int64> = -62_167_219_200_000...253_402_300_799_999
+
+    /// Values outside `representable` are clamped to its ends (a corrupt or hostile timestamp must
+    /// still give a valid line, and near `Int64.min` the arithmetic below would overflow; found by
+    /// Fuzz/Targets/FuzzJSONLWriter.swift).
+    public static func format(millisecondsSinceEpoch raw: Int64) -> String {
+        let ms = min(max(raw, representable.lowerBound), representable.upperBound)
+        let (quotient, remainder) = ms.quotientAndRemainder(dividingBy: 1000)
+        let millis = Int(remainder < 0 ? remainder + 1000 : remainder)
+        let seconds = remainder < 0 ? quotient - 1 : quotient
         var days = Int(seconds / 86_400)
         var secondOfDay = Int(seconds % 86_400)
         if secondOfDay < 0 {
