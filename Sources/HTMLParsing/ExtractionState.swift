@@ -126,13 +126,22 @@ final class ExtractionState {
 
     private func finishedTitle() -> String? {
         guard titleState != .notSeen else { return nil }
-        var end = titleBytes.count
+        // libxml2 passes invalid UTF-8 through when told the document is UTF-8 (an HTTP
+        // charset=utf-8 on a page with stray Latin-1 bytes), and each invalid byte becomes the
+        // three bytes of U+FFFD when decoded: cutting the raw bytes at the cap gave titles of up to
+        // 1,028 bytes (found by Fuzz/Targets/FuzzLinkExtractor.swift). Such bytes are repaired
+        // first, so the cap and the character-boundary cut apply to the text returned.
+        var bytes = titleBytes
+        if !bytes.withUnsafeBytes(UTF8Validation.isValid) {
+            bytes = Array(String(decoding: bytes, as: UTF8.self).utf8)
+        }
+        var end = bytes.count
         if end > HTMLSummary.maxTitleBytes {
             end = HTMLSummary.maxTitleBytes
             // Back up to the start of the character that straddles the cap.
-            while end > 0, titleBytes[end] & 0xC0 == 0x80 { end -= 1 }
+            while end > 0, bytes[end] & 0xC0 == 0x80 { end -= 1 }
         }
-        while end > 0, titleBytes[end - 1] == 0x20 { end -= 1 }
-        return titleBytes.withUnsafeBufferPointer { ASCIIBytes.string(UnsafeBufferPointer(rebasing: $0[0..<end])) }
+        while end > 0, bytes[end - 1] == 0x20 { end -= 1 }
+        return bytes.withUnsafeBufferPointer { ASCIIBytes.string(UnsafeBufferPointer(rebasing: $0[0..<end])) }
     }
 }

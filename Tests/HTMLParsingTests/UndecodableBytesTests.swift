@@ -76,3 +76,24 @@ struct UndecodableBytesTests {
         return String(decoding: captured, as: UTF8.self)
     }
 }
+
+/// Regression for a fuzzing finding (Fuzz/Regressions/links/F4-*): invalid UTF-8 in a document
+/// declared UTF-8 reaches the title as raw bytes, and each becomes three bytes of U+FFFD when
+/// decoded, so cutting the raw bytes at the cap gave titles longer than the cap.
+@Suite("Title cap with invalid UTF-8")
+struct TitleCapTests {
+    @Test(arguments: [[0xFF], [0xC3, 0xFF], [0xA9, 0xA9, 0xA9, 0xA9]] as [[UInt8]])
+    func capHoldsAfterRepair(bad: [UInt8]) {
+        let long = Array(String(repeating: "é ", count: 600).utf8)
+        // Bad bytes first, last (beyond the cap), and right at the cap.
+        for (prefix, suffix) in [(bad, [] as [UInt8]), ([], bad), ([UInt8](repeating: 0x61, count: 1022) + bad, [])] {
+            let body = Array("<title>".utf8) + prefix + long + suffix + Array("</title><a href=/x>".utf8)
+            let summary = summarize(bytes: body, charset: "utf-8")
+            let title = summary.title ?? ""
+            #expect(title.utf8.count <= HTMLSummary.maxTitleBytes, "\(bad) -> \(title.utf8.count) bytes")
+            #expect(title.utf8.count >= HTMLSummary.maxTitleBytes - 3)
+            #expect(title.last != " ")
+            #expect(summary.urls == ["/x"])
+        }
+    }
+}
