@@ -1,3 +1,4 @@
+import CrawlerCore
 import Foundation
 
 /// Run events on stderr: plain sentences for a person at a terminal, one logfmt line each otherwise
@@ -17,7 +18,7 @@ enum RunLog {
     }
 
     static func logfmt(_ message: String, level: String, _ fields: [(String, String)]) -> String {
-        let time = ISO8601DateFormatter().string(from: Date())
+        let time = RFC3339.format(millisecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1000))
         var parts = ["time=\(time)", "level=\(level)", "msg=\(quoted(message))"]
         for (key, value) in fields { parts.append("\(key)=\(quoted(value))") }
         return parts.joined(separator: " ")

@@ -45,16 +45,17 @@ extension Crawler {
            let pathStart = href[schemeEnd.upperBound...].firstIndex(of: "/") {
             prefix = String(href[...pathStart])  // "http://host:port/"
         }
+        // hrefs are ASCII (the WHATWG serialisation percent-encodes and punycodes), so counting
+        // Characters is counting bytes; keep the prefix's "/".
+        let originLength = max(0, prefix.count - 1)
         var seen = Set<UInt64>()
         var text = ""
         text.reserveCapacity(candidates.count * 40)
         for (job, fingerprint) in candidates where seen.insert(fingerprint.rawValue).inserted {
             let link = job.origin.href
             if !text.isEmpty { text.append("\n") }
-            // hrefs are ASCII (the WHATWG serialisation percent-encodes and punycodes), so counting
-            // Characters is counting bytes.
             if !prefix.isEmpty, link.hasPrefix(prefix) {
-                text.append(contentsOf: link.dropFirst(prefix.count - 1))
+                text.append(contentsOf: link.dropFirst(originLength))
             } else {
                 text.append(link)
             }

@@ -57,15 +57,20 @@ struct StoreQueue {
         nextSequence += 1
     }
 
+    /// Whether the store holds URLs this run will still take (earlier runs' ones only while
+    /// `--max-pages` admits more).
+    private func hasUnread(canAdmit: Bool) -> Bool {
+        spilledPending > 0 || (earlierPending > 0 && canAdmit)
+    }
+
     /// Whether work in the store still has to be read (so the crawl is not over).
     func hasWork(canAdmit: Bool) -> Bool {
-        loading || spilledPending > 0 || (earlierPending > 0 && canAdmit)
+        loading || hasUnread(canAdmit: canAdmit)
     }
 
     /// Starts a read when the memory queue is low; returns the cursor to read after.
     mutating func loadIfNeeded(memoryQueued: Int, canAdmit: Bool) -> QueueCursor? {
-        guard !loading, spilledPending > 0 || (earlierPending > 0 && canAdmit),
-              memoryQueued <= memoryLimit / 2 else { return nil }
+        guard !loading, hasUnread(canAdmit: canAdmit), memoryQueued <= memoryLimit / 2 else { return nil }
         loading = true
         return cursor
     }
