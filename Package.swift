@@ -85,5 +85,9 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: ["CrawlRuntime", "CrawlerCore", "DemoSite", "CrawlURL"]),
         .testTarget(name: "CrawlStoreTests", dependencies: ["CrawlStore", "CrawlerCore", "CrawlURL"]),
         .testTarget(name: "CLITests", dependencies: ["DemoSite", "CrawlRuntime", "crawl"]),
+        .testTarget(
+            name: "HostileTests",
+            dependencies: ["CrawlRuntime", "CrawlerCore", "CrawlURL", "DemoSite", "CurlTransport", "RobotsTxt"],
+            resources: [.copy("Fixtures")]),
     ]
 )

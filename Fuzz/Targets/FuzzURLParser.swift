@@ -135,6 +135,25 @@ private func check(_ url: WebURL, input: UnsafeBufferPointer<UInt8>, base: WebUR
         fail("escaping letters and digits changed dedupKey", input, base, "\(href) vs \(encoded.href)")
     }
 
+    // Session parameters (`SessionParameters`): stripping keeps the key's prefix up to the path,
+    // removes only whole parameters (the result is never longer), is idempotent, and leaves a key
+    // without ";" or "?" alone. A fixed list plus names taken from the input's query steer it.
+    if url.isSpecial {
+        var names = ["jsessionid", "phpsessid", "a", ""]
+        if let query = url.query { names += query.split(separator: "&").prefix(3).map { String($0.split(separator: "=").first ?? "") } }
+        let parameters = SessionParameters(names: names)
+        let stripped = parameters.strip(key)
+        if stripped.utf8.count > key.utf8.count || parameters.strip(stripped) != stripped {
+            fail("session-parameter stripping grew the key or is not idempotent", input, base, "\(key) -> \(stripped)")
+        }
+        if !key.utf8.contains(UInt8(ascii: ";")), !key.utf8.contains(UInt8(ascii: "?")), stripped != key {
+            fail("session-parameter stripping changed a key without parameters", input, base, key)
+        }
+        if let pathStart = key.utf8.firstIndex(of: UInt8(ascii: "/")), !stripped.hasPrefix(String(key[..<pathStart])) {
+            fail("session-parameter stripping changed the scheme", input, base, "\(key) -> \(stripped)")
+        }
+    }
+
     // hostKey is ASCII and names the same host.
     let hostKey = url.hostKey
     if !hostKey.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) || !hostKey.hasPrefix(scheme + ":") {

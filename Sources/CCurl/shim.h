@@ -8,6 +8,9 @@
 #define CCURL_SHIM_H
 
 #include <curl/curl.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
 
 // MARK: - curl_easy_setopt
 
@@ -41,6 +44,36 @@ static inline CURLcode ccurl_easy_setopt_write_function(CURL *handle, CURLoption
 
 static inline CURLcode ccurl_easy_setopt_xferinfo_function(CURL *handle, curl_xferinfo_callback callback) {
     return curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, callback);
+}
+
+static inline CURLcode ccurl_easy_setopt_opensocket_function(CURL *handle, curl_opensocket_callback callback) {
+    return curl_easy_setopt(handle, CURLOPT_OPENSOCKETFUNCTION, callback);
+}
+
+// MARK: - Opening sockets (CURLOPT_OPENSOCKETFUNCTION)
+
+/// Copies the IP address of `address` into `out` (4 bytes for IPv4, 16 for IPv6) and returns its
+/// length; 0 for any other family or a short address. Done in C because `struct curl_sockaddr`
+/// ends in a `struct sockaddr` that curl over-allocates for IPv6, which Swift would copy truncated.
+static inline int ccurl_sockaddr_ip(const struct curl_sockaddr *address, unsigned char out[16]) {
+    if (address->family == AF_INET && address->addrlen >= sizeof(struct sockaddr_in)) {
+        memcpy(out, &((const struct sockaddr_in *)(const void *)&address->addr)->sin_addr, 4);
+        return 4;
+    }
+    if (address->family == AF_INET6 && address->addrlen >= sizeof(struct sockaddr_in6)) {
+        memcpy(out, &((const struct sockaddr_in6 *)(const void *)&address->addr)->sin6_addr, 16);
+        return 16;
+    }
+    return 0;
+}
+
+/// What curl's default open-socket does, plus close-on-exec so children never inherit it.
+static inline curl_socket_t ccurl_open_socket(const struct curl_sockaddr *address) {
+    return socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+}
+
+static inline curl_socket_t ccurl_socket_bad(void) {
+    return CURL_SOCKET_BAD;
 }
 
 // MARK: - curl_easy_getinfo

@@ -8,6 +8,9 @@ public enum CrawlSession {
         _ configuration: CrawlConfiguration, fetch settings: FetchSettings, sink: any RecordSink,
         control: CrawlControl? = nil, resume: ResumePlan? = nil
     ) async throws -> CrawlSummary {
+        var settings = settings
+        // The seeds' hosts are the user's choice: they may be on loopback or a private network.
+        settings.trustedHosts.formUnion(configuration.seeds.compactMap(\.host))
         let fetcher = try CurlFetcher(settings: settings)
         let crawler = Crawler(configuration: configuration, fetcher: fetcher,
                               makeParser: LibXML2PageParser.factory, sink: sink, resume: resume)

@@ -29,8 +29,12 @@ public final class CurlFetcher: Fetcher {
             connectTimeout: settings.connectTimeout, lowSpeedLimit: settings.lowSpeedLimit,
             lowSpeedTime: settings.lowSpeedTime,
             acceptedMediaTypes: request.htmlOnly ? Self.htmlMediaTypes : nil)
+        transfer.allowsNonPublicAddresses = settings.allowPrivateAddresses
+            || request.url.host.map(settings.trustedHosts.contains) == true
         if request.isRobots {
-            transfer.maxBodyBytes = FetchRequest.robotsMaxBytes
+            // One byte past what is parsed, so the parser can tell a file cut at the limit (and drop
+            // its partial last line) from one that ends there.
+            transfer.maxBodyBytes = FetchRequest.robotsMaxBytes + 1
             transfer.truncatesBody = true
         } else {
             transfer.memoryBudget = settings.memoryBudget
@@ -45,6 +49,12 @@ public final class CurlFetcher: Fetcher {
                 outcome: Self.outcome(for: error.code), message: error.message,
                 status: response.status > 0 ? response.status : nil, contentType: contentType,
                 bytes: Int(response.decodedBytes), timings: timings))
+        }
+        // libcurl accepts any three digits; RFC 9110 defines 100-599 only ("HTTP/1.1 999 WAT").
+        guard (100...599).contains(response.status) else {
+            return .failure(FetchFailure(
+                outcome: .protocolError, message: "status \(response.status) is outside 100-599",
+                status: response.status, contentType: contentType, bytes: 0, timings: timings))
         }
         return .success(FetchResponse(
             status: response.status, contentType: contentType, location: response.header("Location"),
@@ -81,6 +91,7 @@ public final class CurlFetcher: Fetcher {
         case .decodeError: return .decodeError
         case .cancelled: return .cancelled
         case .invalidRequest: return .urlInvalid
+        case .blockedAddress: return .blockedAddress
         default: return .fetchError
         }
     }

@@ -17,6 +17,13 @@ public struct FetchSettings: Sendable {
     public var resolve: [String]
     /// The most body bytes held at once across the crawl (`--memory-budget`); nil = no budget.
     public var memoryBudget: ByteBudget?
+    /// `--allow-private-addresses`: connect to loopback, private and link-local addresses for any
+    /// host. Without it only the `trustedHosts` may resolve to such addresses; every other host's
+    /// connection is refused at connect time (`blocked_address`), redirect hops included.
+    public var allowPrivateAddresses = false
+    /// Host names (as in URLs: lowercase, IPv6 in brackets) that may resolve to non-public addresses:
+    /// the seeds' hosts, since the user chose them. `CrawlSession` fills it from the seeds.
+    public var trustedHosts: Set<String> = []
 
     public static let defaultUserAgent = "crawl/0.1"
 

@@ -17,7 +17,8 @@ public final class LibXML2PageParser: PageParser {
             title: summary.title,
             links: summary.links.map { ParsedLink(href: $0.url, nofollow: $0.nofollow) },
             baseHref: summary.baseHref,
-            nofollow: summary.robotsNofollow)
+            nofollow: summary.robotsNofollow,
+            linksTruncated: summary.linksTruncated)
     }
 
     public static let factory: PageParserFactory = { LibXML2PageParser() }

@@ -7,12 +7,18 @@ extension StateStore {
         enqueue(.admitted(entries))
     }
 
-    public func commitPending() {
+    public func commitPending() -> (any Error)? {
         let committed = DispatchSemaphore(value: 0)
+        // Written by the store thread before it signals; read after the wait (the semaphore orders them).
+        nonisolated(unsafe) var failed: (any Error)?
         enqueue(.work(
             body: { _ in { committed.signal() } },  // runs once the transaction holding it commits
-            fail: { _ in committed.signal() }))
+            fail: { error in
+                failed = error
+                committed.signal()
+            }))
         committed.wait()
+        return failed
     }
 
     public func recordsWritten(_ marks: [JournalMark], outputBytes: Int64) {

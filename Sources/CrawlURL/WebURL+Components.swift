@@ -48,6 +48,14 @@ extension WebURL {
     /// The serialised path: "/a/b" for hierarchical URLs, the opaque path for `mailto:` and the like.
     public var path: String { slice(Int(pathStart), pathEnd) }
 
+    /// Calls `body` with the path's UTF-8 bytes, without making a String of them.
+    public func withPathUTF8<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        var serialization = serialization
+        let start = Int(pathStart)
+        let end = pathEnd
+        return try serialization.withUTF8 { try body(UnsafeBufferPointer(rebasing: $0[start..<end])) }
+    }
+
     /// Whether the path is opaque (`mailto:x`, `javascript:...`, `data:...`).
     public var hasOpaquePathComponent: Bool { hasOpaquePath }
 

@@ -39,6 +39,8 @@ final class CurlEasyHandle {
         check(ccurl_easy_setopt_write_function(raw, CURLOPT_HEADERFUNCTION, curlHeaderCallback))
         check(ccurl_easy_setopt_xferinfo_function(raw, curlXferInfoCallback))
         check(ccurl_easy_setopt_long(raw, CURLOPT_NOPROGRESS, 0))
+        // Every new connection's resolved address passes the transfer's address policy.
+        check(ccurl_easy_setopt_opensocket_function(raw, curlOpenSocketCallback))
         // "" disables proxies, including those from the environment.
         check(ccurl_easy_setopt_string(raw, CURLOPT_PROXY, configuration.proxy ?? ""))
         if let resolve {

@@ -17,6 +17,16 @@ extension CurlTransfer {
             if var abort = abort {
                 abort.curlCode = Int32(bitPattern: result.rawValue)
                 failure = abort
+            } else if result == CURLE_OUT_OF_MEMORY, !headersComplete, parsedStatus != 0 {
+                // libcurl 7.88 rejects a response header line over CURL_MAX_HTTP_HEADER (100 KiB) with
+                // OUT_OF_MEMORY: that is the server breaking HTTP, not this process running out.
+                failure = TransferError(
+                    code: .protocolError, curlCode: Int32(bitPattern: result.rawValue),
+                    message: "a response header line exceeds libcurl's 100 KiB limit")
+            } else if result == CURLE_COULDNT_CONNECT, let refusedAddress {
+                failure = TransferError(
+                    code: .blockedAddress, curlCode: Int32(bitPattern: result.rawValue),
+                    message: "address \(refusedAddress) is not public; refused by the address policy")
             } else {
                 failure = TransferError.mapping(result, message: easy.errorMessage(for: result), connectTimeMicroseconds: connect, osErrno: easy.infoLong(CURLINFO_OS_ERRNO))
             }

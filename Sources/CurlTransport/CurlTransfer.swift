@@ -21,13 +21,16 @@ final class CurlTransfer {
     private(set) var parsedStatus = 0
     private var headerBytes = 0
     /// Set once a final (non-1xx) header block ended; later header lines are trailers.
-    private var headersComplete = false
+    private(set) var headersComplete = false
     /// Why we aborted the transfer from a callback; takes precedence over curl's resulting code.
     private(set) var abort: TransferError?
     /// The body is read but not stored (an unaccepted media type with a small declared length).
     private(set) var discardsBody = false
     /// The body was cut at the cap on purpose (`TransferRequest.truncatesBody`).
     private(set) var truncated = false
+    /// An address the policy refused, with its scope (`127.0.0.2 (loopback)`). When curl then fails to
+    /// connect, that is why; when another address of the host connected, it is moot.
+    private(set) var refusedAddress: String?
 
     /// The cap on raw (on-the-wire) bytes: the body cap, or more room when truncating, since the
     /// decoded cap then ends the transfer and raw bytes may run ahead of decoded ones.
@@ -88,12 +91,16 @@ final class CurlTransfer {
         check(ccurl_easy_setopt_long(handle, CURLOPT_LOW_SPEED_LIMIT, max(0, request.lowSpeedLimit)))
         check(ccurl_easy_setopt_long(handle, CURLOPT_LOW_SPEED_TIME, request.lowSpeedLimit > 0 ? request.lowSpeedTime.curlSeconds : 0))
         // Fails early on a too-large Content-Length; bodies without one are caught in the callbacks.
-        // (0 = no limit: a truncating transfer must accept a large Content-Length and cut the body.)
-        check(ccurl_easy_setopt_off_t(handle, CURLOPT_MAXFILESIZE_LARGE, pending.request.truncatesBody ? 0 : curl_off_t(maxBody)))
+        // 0 = no limit: a truncating transfer must accept a large Content-Length and cut the body; and
+        // with `acceptedMediaTypes` the end of the headers decides (an 8 MB PDF is skipped as not
+        // HTML, not failed as too large), where the same Content-Length check is made.
+        let curlCap = pending.request.truncatesBody || pending.request.acceptedMediaTypes != nil ? 0 : curl_off_t(maxBody)
+        check(ccurl_easy_setopt_off_t(handle, CURLOPT_MAXFILESIZE_LARGE, curlCap))
         check(ccurl_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, context))
         check(ccurl_easy_setopt_pointer(handle, CURLOPT_HEADERDATA, context))
         check(ccurl_easy_setopt_pointer(handle, CURLOPT_XFERINFODATA, context))
         check(ccurl_easy_setopt_pointer(handle, CURLOPT_PRIVATE, context))
+        check(ccurl_easy_setopt_pointer(handle, CURLOPT_OPENSOCKETDATA, context))
         return ok
     }
 
@@ -105,6 +112,34 @@ final class CurlTransfer {
             curl_slist_free_all(headerList)
             headerList = nil
         }
+    }
+
+    /// CURLOPT_OPENSOCKETFUNCTION: opens the socket for a new connection, unless the resolved address
+    /// is not public and the request does not allow that (curl then tries the host's next address,
+    /// or fails with CURLE_COULDNT_CONNECT).
+    func openSocket(_ address: UnsafeMutablePointer<curl_sockaddr>) -> curl_socket_t {
+        if !pending.request.allowsNonPublicAddresses {
+            var raw = [UInt8](repeating: 0, count: 16)
+            let length = Int(ccurl_sockaddr_ip(address, &raw))
+            let scope = AddressScope.of(Array(raw.prefix(length)))
+            if !scope.isPublic {
+                refusedAddress = "\(Self.text(raw.prefix(length))) (\(scope.rawValue))"
+                return ccurl_socket_bad()
+            }
+        }
+        return ccurl_open_socket(address)
+    }
+
+    /// Numeric text of a 4- or 16-byte address.
+    private static func text(_ bytes: ArraySlice<UInt8>) -> String {
+        if bytes.count == 4 { return bytes.map(String.init).joined(separator: ".") }
+        var groups: [String] = []
+        var i = bytes.startIndex
+        while i + 1 < bytes.endIndex {
+            groups.append(String(UInt16(bytes[i]) << 8 | UInt16(bytes[i + 1]), radix: 16))
+            i += 2
+        }
+        return groups.isEmpty ? "unknown address" : groups.joined(separator: ":")
     }
 
     /// Moves the body out (no copy-on-write copy).
@@ -308,6 +343,14 @@ private func callbackArguments(
     // Unretained: the `CurlTransfer` is owned by the loop's table while curl may call back.
     let transfer = Unmanaged<CurlTransfer>.fromOpaque(userdata).takeUnretainedValue()
     return (transfer, UnsafeRawBufferPointer(start: data, count: total))
+}
+
+/// CURLOPT_OPENSOCKETFUNCTION. `clientp` is the unretained `CurlTransfer` (OPENSOCKETDATA, set per
+/// transfer; curl opens sockets only while the transfer is attached, so it is alive).
+func curlOpenSocketCallback(_ clientp: UnsafeMutableRawPointer?, _ purpose: curlsocktype, _ address: UnsafeMutablePointer<curl_sockaddr>?) -> curl_socket_t {
+    guard let clientp, let address else { return ccurl_socket_bad() }
+    let transfer = Unmanaged<CurlTransfer>.fromOpaque(clientp).takeUnretainedValue()
+    return transfer.openSocket(address)
 }
 
 /// CURLOPT_XFERINFOFUNCTION. `clientp` is the unretained `CurlTransfer`.

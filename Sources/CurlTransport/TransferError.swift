@@ -8,7 +8,7 @@ public struct TransferError: Error, Sendable, Equatable, CustomStringConvertible
         private enum Base: String, Hashable, Sendable {
             case timeout, connectTimeout, tooSlow, connectionRefused, connectionReset, dnsFailure
             case tlsError, tooLarge, partialBody, protocolError, decodeError, cancelled
-            case invalidRequest, bodySkipped, other
+            case invalidRequest, bodySkipped, blockedAddress, other
         }
 
         private let base: Base
@@ -43,6 +43,9 @@ public struct TransferError: Error, Sendable, Equatable, CustomStringConvertible
         /// The response's Content-Type was not in `TransferRequest.acceptedMediaTypes`: status and
         /// headers are valid, the body was not kept. Not a failure of the server.
         public static let bodySkipped = Code(.bodySkipped)
+        /// Every address the host resolved to was refused by the address policy
+        /// (`TransferRequest.allowsNonPublicAddresses`); no connection was made.
+        public static let blockedAddress = Code(.blockedAddress)
         /// Anything else; `curlCode` and `message` tell more.
         public static let other = Code(.other)
 

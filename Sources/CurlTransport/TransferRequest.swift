@@ -37,6 +37,12 @@ public struct TransferRequest: Sendable {
     /// that declares more than the capacity ends at once as `tooLarge`. On success the response's
     /// `heldBytes` are the caller's to release; on failure the transport releases everything.
     public var memoryBudget: (any TransferMemoryBudget)?
+    /// When false, a connection to a loopback, private, link-local or otherwise non-public address
+    /// (`AddressScope`) is refused when the socket is opened, after name resolution: the transfer
+    /// fails with `TransferError.Code.blockedAddress`. Checking the resolved address, not the URL's
+    /// host text, is what keeps DNS names that point inward (or rebind) from getting through.
+    /// Through a proxy the check sees the proxy's address instead.
+    public var allowsNonPublicAddresses = true
 
     /// Creates a request with crawler-friendly defaults (10 MiB cap, 30 s total, 10 s connect,
     /// abort below 1 KiB/s over 15 s).

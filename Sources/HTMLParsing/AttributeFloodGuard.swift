@@ -16,8 +16,8 @@ import Darwin
 /// of its attribute list then reads as text. Where its reading of the markup could differ from
 /// libxml2's, it errs towards scanning more (a comment or declaration ends at the earliest
 /// plausible point), so it may cut a tag libxml2 would have ignored but never misses one
-/// libxml2 would parse. It runs on the raw bytes, which is exact for ASCII-compatible
-/// encodings; UTF-16/32 documents are not scanned.
+/// libxml2 would parse. It runs on the UTF-8 text libxml2 will parse (every body is decoded to
+/// UTF-8 first), so it applies whatever the page's encoding.
 enum AttributeFloodGuard {
     /// Real tags have a few dozen attributes at most; 256 keeps the worst document (all tags at
     /// the cap) linear with a small constant.

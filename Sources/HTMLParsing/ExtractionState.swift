@@ -126,11 +126,11 @@ final class ExtractionState {
 
     private func finishedTitle() -> String? {
         guard titleState != .notSeen else { return nil }
-        // libxml2 passes invalid UTF-8 through when told the document is UTF-8 (an HTTP
-        // charset=utf-8 on a page with stray Latin-1 bytes), and each invalid byte becomes the
-        // three bytes of U+FFFD when decoded: cutting the raw bytes at the cap gave titles of up to
-        // 1,028 bytes (found by Fuzz/Targets/FuzzLinkExtractor.swift). Such bytes are repaired
-        // first, so the cap and the character-boundary cut apply to the text returned.
+        // libxml2 passed invalid UTF-8 through when told the document was UTF-8, and each invalid
+        // byte became the three bytes of U+FFFD when decoded: cutting the raw bytes at the cap gave
+        // titles of up to 1,028 bytes (F4, found by Fuzz/Targets/FuzzLinkExtractor.swift). Bodies
+        // are now repaired before parsing, so this check only guards against a libxml2 that
+        // produces invalid bytes itself; the cap and the cut apply to the text returned.
         var bytes = titleBytes
         if !bytes.withUnsafeBytes(UTF8Validation.isValid) {
             bytes = Array(String(decoding: bytes, as: UTF8.self).utf8)

@@ -16,6 +16,9 @@ public struct HTMLLink: Sendable, Equatable {
         case iframe
         /// `<frame src>`
         case frame
+        /// `<meta http-equiv=refresh content="N; url=...">`: a redirect in the page, followed as an
+        /// ordinary link (deduplicated like any other), never inline.
+        case refresh
     }
 
     /// The attribute value (UTF-8, entities decoded, ASCII whitespace trimmed, not resolved).

@@ -24,23 +24,32 @@ public final class HTMLLinkExtractor {
             | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOIMPLIED.rawValue
     ) | Int32(XML_PARSE_HUGE.rawValue)
 
+    /// What the extractor passes: the above, plus `HTML_PARSE_IGNORE_ENC`. The body is always
+    /// UTF-8 by then (see `decode`), and libxml2 must not switch to the encoding a `<meta>` names
+    /// half-way through the document. Passing "UTF-8" as the encoding already stops that in 2.9.14
+    /// (`htmlCheckEncodingDirect` returns once the input has an encoding); the option says so too.
+    static let extractorOptions = parseOptions | Int32(HTML_PARSE_IGNORE_ENC.rawValue)
+
     /// Names interned by libxml2 accumulate in the context's dictionary across documents; a
     /// context that has seen this many distinct names (hostile markup) is replaced.
     private static let maxDictionaryNames = 20_000
-    /// A NUL-repair copy larger than this is released after use instead of kept for reuse.
+    /// A decoding or repair buffer larger than this is released after use instead of kept.
     private static let maxRetainedScratchBytes = 8 << 20
 
-    /// Bodies are parsed up to this size: libxml2 takes an `int` length, and NUL repair may
-    /// triple a body. The fetcher's own cap is expected to be far smaller.
+    /// Bodies are parsed up to this size: libxml2 takes an `int` length, and decoding to UTF-8
+    /// may triple a body. The fetcher's own cap is expected to be far smaller.
     static let maxBodyBytes = Int(Int32.max) / 4
 
     private let state: ExtractionState
     private let handler: htmlSAXHandler
     private var context: htmlParserCtxtPtr?
-    /// The copy libxml2 parses when the body needs repair (NULs, attribute floods).
-    var scratch: [UInt8] = []
-    /// libxml2's answer per encoding name, so a label costs one iconv_open per extractor.
-    var supportedEncodings: [String: Bool] = [:]
+    /// Holds the text libxml2 parses when the body is not already clean UTF-8: repaired UTF-8,
+    /// windows-1252 decoded, NULs replaced, attribute floods cut.
+    let scratch = ByteBuffer()
+    /// iconv's output, before any NUL repair moves it to `scratch`.
+    let decoded = ByteBuffer()
+    /// Converters for legacy encodings, opened on first use and kept for later documents.
+    let iconvDecoder = IconvDecoder()
 
     /// Creates an extractor that keeps at most `maxLinks` links per document.
     public init(maxLinks: Int = 10_000) {
@@ -55,46 +64,50 @@ public final class HTMLLinkExtractor {
 
     /// Extracts the summary of one HTML document.
     ///
+    /// The body is decoded to UTF-8 first, with the encoding chosen as browsers choose it: a byte
+    /// order mark, else the HTTP charset, else a `<meta charset>` (or `http-equiv=content-type`)
+    /// in the first 1024 bytes, else UTF-8 if the bytes are valid UTF-8, else windows-1252. Each
+    /// undecodable sequence becomes U+FFFD and decoding carries on, so no link is lost to a bad
+    /// byte; NUL bytes become U+FFFD too.
+    ///
     /// - Parameters:
     ///   - body: The raw bytes as received (after content decoding).
     ///   - charset: The charset parameter of the HTTP Content-Type, if any. Takes precedence over
-    ///     `<meta>`; an unknown or malformed name is ignored and the encoding is detected from the
-    ///     BOM and `<meta charset>` instead (UTF-8 by default).
+    ///     `<meta>` but not over a byte order mark; an unknown or malformed label is ignored.
     /// - Returns: The summary; every string in it is valid UTF-8 whatever the input.
     public func extract(_ body: UnsafeRawBufferPointer, charset: String?) -> HTMLSummary {
         state.reset()
         guard let base = body.baseAddress, !body.isEmpty else { return state.summary() }
-        let length = min(body.count, Self.maxBodyBytes)
-        let raw = UnsafeRawBufferPointer(start: base, count: length)
-        let encoding = chooseEncoding(raw, headerCharset: charset)
+        let raw = UnsafeRawBufferPointer(start: base, count: min(body.count, Self.maxBodyBytes))
+        let choice = chooseEncoding(raw, headerCharset: charset)
+        let text = UnsafeRawBufferPointer(rebasing: raw[choice.bomLength...])
 
-        let wide = CharsetLabel.isWideEncoding(encoding) || ByteOrderMark.find(raw) == .utf16
-        var usesScratch = false
-        // 2.9.x drops everything after an embedded NUL. HTML replaces NUL with U+FFFD in
-        // attribute values, so do that on a copy, only when there is one and only for encodings
-        // in which a NUL byte is a NUL character. Where the encoding is legacy or not yet known,
-        // the UTF-8 bytes of U+FFFD could decode as mojibake, so a space stands in there.
-        if !wide, memchr(base, 0, length) != nil {
-            let replacement: [UInt8] = encoding == "UTF-8" ? [0xEF, 0xBF, 0xBD] : [0x20]
-            fillScratch(raw, replacingNULsWith: replacement)
-            usesScratch = true
-        }
-        // Runs on the bytes libxml2 will see (after NUL replacement), so both read them alike.
-        let cuts = wide ? [] : usesScratch ? scratch.withUnsafeBytes(AttributeFloodGuard.cutOffsets) : AttributeFloodGuard.cutOffsets(raw)
-        if !cuts.isEmpty {
-            if !usesScratch {
-                scratch.removeAll(keepingCapacity: true)
-                scratch.append(contentsOf: raw)
-                usesScratch = true
-            }
-            for offset in cuts { scratch[offset] = UInt8(ascii: ">") }
-        }
-        if usesScratch {
-            scratch.withUnsafeBytes { parse($0, encoding: encoding) }
-            if scratch.capacity > Self.maxRetainedScratchBytes { scratch = [] }
+        var failed = false
+        var owner = decode(text, as: choice, failed: &failed)
+        if failed {
+            // Out of memory for the decoded copy: report the page as unread rather than crash.
+            state.stoppedEarly = true
         } else {
-            parse(raw, encoding: encoding)
+            let utf8 = owner?.bytes ?? text
+            let cuts = AttributeFloodGuard.cutOffsets(utf8)
+            if !cuts.isEmpty, owner == nil {
+                scratch.removeAll()
+                failed = !scratch.append(text)
+                owner = scratch
+            }
+            if failed {
+                state.stoppedEarly = true
+            } else if let owner {
+                if let pointer = owner.base {
+                    for offset in cuts { pointer[offset] = UInt8(ascii: ">") }
+                }
+                parse(owner.bytes)
+            } else {
+                parse(text)
+            }
         }
+        scratch.releaseIfLarger(than: Self.maxRetainedScratchBytes)
+        decoded.releaseIfLarger(than: Self.maxRetainedScratchBytes)
         return state.summary()
     }
 
@@ -103,7 +116,8 @@ public final class HTMLLinkExtractor {
         body.withUnsafeBytes { extract($0, charset: charset) }
     }
 
-    private func parse(_ bytes: UnsafeRawBufferPointer, encoding: String?) {
+    /// Parses `bytes`, which are valid UTF-8 without NUL bytes.
+    private func parse(_ bytes: UnsafeRawBufferPointer) {
         guard let base = bytes.baseAddress, !bytes.isEmpty, let context = reusableContext() else { return }
         // Unretained: `self` holds `state` strongly for the whole synchronous parse, and the
         // pointer is cleared before returning, so libxml2 never holds it past this call.
@@ -115,7 +129,7 @@ public final class HTMLLinkExtractor {
         // installed, but its pointer to `state` is cleared with `userData` below.
         xmlSetStructuredErrorFunc(statePointer, SAXCallbacks.diagnosticHandler)
         let document = base.withMemoryRebound(to: CChar.self, capacity: bytes.count) { pointer in
-            htmlCtxtReadMemory(context, pointer, Int32(clamping: bytes.count), nil, encoding, Self.parseOptions)
+            htmlCtxtReadMemory(context, pointer, Int32(clamping: bytes.count), nil, "UTF-8", Self.extractorOptions)
         }
         xmlSetStructuredErrorFunc(nil, SAXCallbacks.diagnosticHandler)
         context.pointee.userData = nil

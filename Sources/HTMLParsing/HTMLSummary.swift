@@ -12,16 +12,17 @@ public struct HTMLSummary: Sendable, Equatable {
     public var robotsNofollow: Bool
     /// `<meta name=robots>` content said `noindex` or `none`.
     public var robotsNoindex: Bool
-    /// Charset named by the first `<meta charset>` or `<meta http-equiv=content-type>`
-    /// (informational: the parser has already decoded the document).
+    /// Charset named by the first `<meta charset>` or `<meta http-equiv=content-type>`, as written
+    /// (informational: the document was decoded by the BOM > HTTP > `<meta>` > default order, so
+    /// an HTTP charset or a BOM may have overridden it).
     public var declaredCharset: String?
     /// Links found beyond `maxLinks` and dropped.
     public var linksTruncated: Int
     /// Parsing stopped before the end because the markup would have cost libxml2 quadratic time
-    /// (thousands of open elements followed by a flood of unmatched end tags), or because the
-    /// bytes could not be decoded in the document's legacy encoding (libxml2 2.9 reads no further
-    /// than the first invalid sequence of, e.g., a Shift_JIS body). Everything found before that
-    /// point is kept; a crawler may treat the page as truncated.
+    /// (thousands of open elements followed by a flood of unmatched end tags), or the memory to
+    /// decode the body could not be had. (Bytes invalid in the page's encoding do not stop it:
+    /// they become U+FFFD.) Everything found before that point is kept; a crawler may treat the
+    /// page as truncated.
     public var parseStoppedEarly: Bool
 
     /// The cap on `title`, in UTF-8 bytes.

@@ -19,7 +19,8 @@ struct RobotsDirectives {
     }
 }
 
-/// The `charset` parameter of a Content-Type value such as `text/html; charset="ISO-8859-1"`.
+/// The `charset` parameter of a Content-Type value such as `text/html; charset="ISO-8859-1"`,
+/// found as a `<meta http-equiv>`'s content is read by browsers.
 enum ContentTypeCharset {
     static func label(in content: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8>? {
         let key: StaticString = "charset"
@@ -51,6 +52,9 @@ enum ContentTypeCharset {
                 if quote == nil, byte == UInt8(ascii: ";") || ASCIIBytes.isWhitespace(byte) { break }
                 cursor += 1
             }
+            // An unmatched quote declares nothing (the HTML Standard's "extracting a character
+            // encoding from a meta element").
+            if quote != nil, cursor == content.count { return nil }
             return cursor > start ? UnsafeBufferPointer(rebasing: content[start..<cursor]) : nil
         }
         return nil

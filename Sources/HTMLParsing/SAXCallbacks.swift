@@ -78,8 +78,10 @@ private func saxStructuredError(_ context: UnsafeMutableRawPointer?, _ error: xm
 /// with one invalid byte in a Shift_JIS or EUC-JP body made the crawler print three lines on its
 /// stderr, over the progress line (found by Fuzz/Targets/FuzzLinkExtractor.swift).
 ///
-/// The I/O error also means libxml2 2.9.14 reads no further: the rest of the document, with its
-/// links, is lost. That is reported as `parseStoppedEarly` so the caller can tell.
+/// The I/O error also means libxml2 2.9.14 reads no further. Since the extractor decodes every
+/// body to valid UTF-8 itself (see `HTMLLinkExtractor.decode`), libxml2's converter has nothing left
+/// to fail on; the handler stays as a safety net, and should it ever fire, the loss is reported as
+/// `parseStoppedEarly`.
 private func libxml2Diagnostic(_ context: UnsafeMutableRawPointer?, _ error: xmlErrorPtr?) {
     guard let error, let state = state(context) else { return }
     if error.pointee.domain == Int32(XML_FROM_IO.rawValue), error.pointee.code == Int32(XML_IO_ENCODER.rawValue) {
@@ -220,5 +222,9 @@ private func metaElement(_ attributes: UnsafeMutablePointer<UnsafePointer<xmlCha
     if let httpEquiv, ASCIIBytes.equals(ASCIIBytes.trimmed(ASCIIBytes.buffer(httpEquiv)), "content-type"),
        let charset = ContentTypeCharset.label(in: contentBytes) {
         state.foundCharset(charset)
+    }
+    if let httpEquiv, ASCIIBytes.equals(ASCIIBytes.trimmed(ASCIIBytes.buffer(httpEquiv)), "refresh"),
+       let target = MetaRefresh.url(in: contentBytes) {
+        state.addLink(target, kind: .refresh, nofollow: false)
     }
 }

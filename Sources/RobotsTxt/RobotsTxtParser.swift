@@ -15,14 +15,16 @@ struct RobotsTxtParser {
         var parser = RobotsTxtParser()
         let limit = min(input.count, RobotsTxt.maxParsedBytes)
         let body = UnsafeBufferPointer(rebasing: input[0..<limit])
-        parser.parseLines(body)
+        // Cut at the limit, the last line is probably cut too: "Disallow: /private" could become
+        // "Disallow: /pri" and refuse more than the site asked. It is dropped, not half-applied.
+        parser.parseLines(body, lastLineIsWhole: input.count <= limit)
         return RobotsTxt(
             storage: parser.storage, groups: parser.groups, sitemaps: parser.sitemaps,
             warnings: parser.warnings, wasTruncated: input.count > limit
         )
     }
 
-    private mutating func parseLines(_ body: UnsafeBufferPointer<UInt8>) {
+    private mutating func parseLines(_ body: UnsafeBufferPointer<UInt8>, lastLineIsWhole: Bool) {
         // Skip a UTF-8 BOM, or any leading prefix of one (as google/robotstxt does).
         let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
         var index = 0
@@ -39,7 +41,7 @@ struct RobotsTxtParser {
             }
             index += 1
         }
-        if lineStart < body.count {
+        if lineStart < body.count, lastLineIsWhole {
             parseLine(UnsafeBufferPointer(rebasing: body[lineStart..<body.count]))
         }
     }

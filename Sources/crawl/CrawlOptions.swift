@@ -90,6 +90,27 @@ struct CrawlOptions: ParsableArguments {
     @Option(help: ArgumentHelp("With --state: re-fetch pages fetched longer ago than this (e.g. 24h, 0s), conditionally (If-None-Match / If-Modified-Since); unchanged pages are recorded as not_modified.", valueName: "duration"))
     var recrawlAfter: String?
 
+    @Option(help: ArgumentHelp("Fetch at most this many URLs per host (scheme, host and port) in one run; links over it are counted as host_page_cap (with --state they wait for the next run).", valueName: "count"))
+    var maxPagesPerHost: Int?
+
+    @Option(help: ArgumentHelp("Longest URL followed, in bytes; longer links are counted as url_too_long.", valueName: "bytes"))
+    var maxURLLength: Int = 2083
+
+    @Option(help: ArgumentHelp("Most path segments in a URL followed; deeper paths are counted as trap_suspected.", valueName: "count"))
+    var maxPathSegments: Int = 20
+
+    @Option(help: ArgumentHelp("Most times one path segment may occur in a URL followed (/a/a/a/ has 'a' 3 times); more is counted as trap_suspected.", valueName: "count"))
+    var maxSegmentRepeats: Int = 2
+
+    @Option(help: ArgumentHelp("Most links followed from one page; the rest are counted as outlink_cap.", valueName: "count"))
+    var maxOutlinks: Int = 5000
+
+    @Option(help: ArgumentHelp("Comma-separated parameter names left out of the duplicate-detection key (session ids, in the query or as ;name=value path parameters); 'none' for none.", discussion: "Default: \(SessionParameters.defaultNames.joined(separator: ","))", valueName: "names"))
+    var sessionParams: String?
+
+    @Flag(help: "Connect to loopback, private and link-local addresses for any host. Without it only the seeds' hosts may resolve to them; other hosts are refused at connect time (blocked_address), redirects included.")
+    var allowPrivateAddresses = false
+
     func validate() throws {
         guard (1...10_000).contains(concurrency) else {
             throw ValidationError("--concurrency must be between 1 and 10000 (got \(concurrency)).")
@@ -154,6 +175,26 @@ struct CrawlOptions: ParsableArguments {
                 throw ValidationError("--recrawl-after takes a duration such as 0s, 30m, 24h or 7d (got '\(recrawlAfter)').")
             }
         }
+        if let maxPagesPerHost, maxPagesPerHost < 1 {
+            throw ValidationError("--max-pages-per-host must be 1 or more (got \(maxPagesPerHost)).")
+        }
+        guard (64...1_000_000).contains(maxURLLength) else {
+            throw ValidationError("--max-url-length must be between 64 and 1000000 (got \(maxURLLength)).")
+        }
+        guard (1...1000).contains(maxPathSegments) else {
+            throw ValidationError("--max-path-segments must be between 1 and 1000 (got \(maxPathSegments)).")
+        }
+        guard (1...1000).contains(maxSegmentRepeats) else {
+            throw ValidationError("--max-segment-repeats must be between 1 and 1000 (got \(maxSegmentRepeats)).")
+        }
+        guard (0...1_000_000).contains(maxOutlinks) else {
+            throw ValidationError("--max-outlinks must be between 0 and 1000000 (got \(maxOutlinks)).")
+        }
+        if let names = sessionParams?.split(separator: ",", omittingEmptySubsequences: false) {
+            for name in names where name.isEmpty || !name.utf8.allSatisfy({ (0x21...0x7E).contains($0) && $0 != UInt8(ascii: "=") && $0 != UInt8(ascii: "&") && $0 != UInt8(ascii: ";") }) {
+                throw ValidationError("--session-params takes comma-separated parameter names without spaces, '=', '&' or ';' (got '\(sessionParams ?? "")').")
+            }
+        }
         if let state, state.isEmpty { throw ValidationError("--state needs a directory path.") }
         for entry in resolve where entry.split(separator: ":", omittingEmptySubsequences: false).count < 3 {
             throw ValidationError("--resolve takes HOST:PORT:ADDRESS (got '\(entry)').")
@@ -167,8 +208,11 @@ struct CrawlOptions: ParsableArguments {
         var hostBurst: Double
         var hostConcurrency: Int
 
+        /// The demo crawls its own loopback site, so private addresses are allowed there.
+        var isDemo = false
+
         static let crawl = PolitenessDefaults(hostRate: 2, hostBurst: 2, hostConcurrency: 2)
-        static let demo = PolitenessDefaults(hostRate: 0, hostBurst: 2, hostConcurrency: 8)
+        static let demo = PolitenessDefaults(hostRate: 0, hostBurst: 2, hostConcurrency: 8, isDemo: true)
     }
 
     func crawlConfiguration(seeds: [CrawlURL.WebURL], defaults: PolitenessDefaults = .crawl, runID: String? = nil) -> CrawlConfiguration {
@@ -185,15 +229,28 @@ struct CrawlOptions: ParsableArguments {
             hostConcurrency: min(concurrency, hostConcurrency ?? defaults.hostConcurrency), politeness: politeness,
             errorBudget: budget, maxDuration: maxDuration.flatMap(DurationText.parse))
         configuration.runID = runID
+        configuration.linkLimits = LinkLimits(
+            maxURLLength: maxURLLength, maxPathSegments: maxPathSegments, maxSegmentRepeats: maxSegmentRepeats,
+            maxOutlinksPerPage: maxOutlinks, maxPagesPerHost: maxPagesPerHost, sessionParameters: sessionParameters)
         return configuration
     }
 
-    /// Settings for one run (each call makes a new memory budget).
-    func makeFetchSettings() -> FetchSettings {
-        FetchSettings(
+    /// `--session-params`: the default names, none, or the given list.
+    var sessionParameters: SessionParameters {
+        guard let sessionParams else { return .default }
+        if sessionParams == "none" { return .none }
+        return SessionParameters(names: sessionParams.split(separator: ",").map(String.init))
+    }
+
+    /// Settings for one run (each call makes a new memory budget). `crawl demo` crawls its own site
+    /// on loopback under several names, so it allows private addresses.
+    func makeFetchSettings(allowPrivateAddresses allowAlways: Bool = false) -> FetchSettings {
+        var settings = FetchSettings(
             maxTransfers: concurrency, userAgent: userAgent, timeout: .milliseconds(Int64(timeout * 1000)),
             connectTimeout: .milliseconds(Int64(connectTimeout * 1000)), maxBodyBytes: maxBodyBytes.bytes,
             resolve: resolve, memoryBudget: ByteBudget(capacity: memoryBudget.bytes))
+        settings.allowPrivateAddresses = allowPrivateAddresses || allowAlways
+        return settings
     }
 }
 

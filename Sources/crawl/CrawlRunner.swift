@@ -15,6 +15,9 @@ enum CrawlRunner {
     ) async throws -> (CrawlSummary, String) {
         // A closed stdout pipe must become a write error we report, not a silent SIGPIPE death.
         signal(SIGPIPE, SIG_IGN)
+        // Likewise a file-size limit (ulimit -f): write(2) then fails with EFBIG, which the writer
+        // reports and cleans up after, instead of the process dying mid-line on SIGXFSZ.
+        signal(SIGXFSZ, SIG_IGN)
         // Body buffers of 128 KiB and more go back to the system when freed, so that peak memory follows
         // --memory-budget (see CSupport).
         crawl_return_large_blocks_to_system(128 << 10)
@@ -73,7 +76,7 @@ enum CrawlRunner {
             control: control, showsProgress: !options.quiet && RunMonitor.stderrIsTerminal, metricsPath: options.metricsFile)
         monitor.start()
         let summary: CrawlSummary
-        let fetchSettings = options.makeFetchSettings()
+        let fetchSettings = options.makeFetchSettings(allowPrivateAddresses: defaults.isDemo)
         do {
             summary = try await CrawlSession.run(
                 options.crawlConfiguration(seeds: seeds, defaults: defaults, runID: runID), fetch: fetchSettings,

@@ -19,9 +19,12 @@ struct BinaryRunner {
         return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
     }
 
-    /// Runs the binary with `arguments` in `directory`, killing it after `timeout`.
-    static func run(_ arguments: [String], in directory: URL? = nil, timeout: Duration = .seconds(60)) async throws -> Result {
-        try await launch(arguments, in: directory).wait(timeout: timeout)
+    /// Runs the binary (or `executable`, e.g. a shell that sets a limit and then runs the binary)
+    /// with `arguments` in `directory`, killing it after `timeout`.
+    static func run(
+        _ arguments: [String], in directory: URL? = nil, timeout: Duration = .seconds(60), executable: URL? = nil
+    ) async throws -> Result {
+        try await launch(arguments, in: directory, executable: executable).wait(timeout: timeout)
     }
 
     /// A running `crawl` process (our own child).
@@ -60,9 +63,9 @@ struct BinaryRunner {
         }
     }
 
-    static func launch(_ arguments: [String], in directory: URL? = nil) throws -> Running {
+    static func launch(_ arguments: [String], in directory: URL? = nil, executable: URL? = nil) throws -> Running {
         let process = Process()
-        process.executableURL = binaryURL
+        process.executableURL = executable ?? binaryURL
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
         let out = Pipe()

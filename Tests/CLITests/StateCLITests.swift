@@ -23,7 +23,8 @@ struct StateCLITests {
         return try StopAndBudgetCLITests.records(at: url)
     }
 
-    @Test(.timeLimit(.minutes(3)))
+    /// Hostile scenario D1.
+    @Test("D1 kill -9 during a run, then rerun", .timeLimit(.minutes(3)))
     func killedThreeTimesThenResumedEveryPageIsRecordedAndAtMostTheInFlightOnesTwice() async throws {
         let site = try await Self.site(hosts: 4, pages: 1250)
         let directory = try BinaryRunner.temporaryDirectory()
@@ -78,7 +79,66 @@ struct StateCLITests {
         #expect(requests > 0)
     }
 
-    @Test(.timeLimit(.minutes(2)))
+    /// Hostile scenario D3: the disk fills up (here a file-size limit, `ulimit -f`) in the middle of
+    /// a run. The run stops with exit 1; the output holds only whole records (the torn tail of the
+    /// failed write is cut off); and the state did not move past what the file holds, so the next run
+    /// records every URL the first one did not.
+    @Test("D3 disk full / write error mid-run", .timeLimit(.minutes(2)))
+    func d3DiskFullMidRun() async throws {
+        let site = try await Self.site(hosts: 1, pages: 4000)
+        let directory = try BinaryRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try StopAndBudgetCLITests.writeSeeds(site.seeds, in: directory)
+        let limited = directory.appendingPathComponent("limited.jsonl")
+        // 1,200 blocks of 512 bytes: 600 KiB, a fraction of the ~3 MB the crawl writes (in batches of
+        // up to 256 KiB). The shell sets the limit for the crawl it then becomes (exec), and for
+        // nothing else.
+        let limit = 1200 * 512
+        let binary = BinaryRunner.binaryURL.path
+        let first = try await BinaryRunner.run(
+            ["-c", "ulimit -f 1200 && exec \"$0\" \"$@\"", binary, "--seeds", "seeds.txt", "--state", "state",
+             "--output", limited.path] + Self.fast,
+            in: directory, executable: URL(fileURLWithPath: "/bin/sh"))
+        #expect(first.status == 1, "\(first.stderr)")
+        // Whichever file reaches the limit first, the output or the state's database, stops the run.
+        #expect(first.stderr.contains("File too large") || first.stderr.contains("the crawl state could not be saved"),
+                "\(first.stderr)")
+        let size = (try FileManager.default.attributesOfItem(atPath: limited.path)[.size] as? Int) ?? -1
+        #expect(size > 0 && size <= limit)
+        let firstRecords = try Self.records(at: limited)  // whole lines only: fails on a torn one
+        #expect(firstRecords.count > 10)
+
+        let rest = directory.appendingPathComponent("rest.jsonl")
+        let second = try await BinaryRunner.run(
+            ["--seeds", "seeds.txt", "--state", "state", "--output", rest.path] + Self.fast, in: directory)
+        await site.shutdown()
+        #expect(second.status == 0, "\(second.stderr)")
+        var reached: Set<String> = []
+        for record in try firstRecords + Self.records(at: rest) {
+            if let key = record["dedup_key"] as? String { reached.insert(key) }
+            if (record["redirects"] as? Int ?? 0) > 0, let final = record["final_url"] as? String { reached.insert(final) }
+        }
+        let missing = site.manifest.expectedURLs(respectingRobots: true).subtracting(reached)
+        #expect(missing.isEmpty, "\(missing.count) URLs lost across the failed write, e.g. \(missing.prefix(3))")
+
+        // Without --state the output alone hits the limit: its torn tail is cut back to the last whole
+        // record, and the run says why.
+        let site2 = try await Self.site(hosts: 1, pages: 4000)
+        try StopAndBudgetCLITests.writeSeeds(site2.seeds, in: directory)
+        let plain = directory.appendingPathComponent("plain.jsonl")
+        let third = try await BinaryRunner.run(
+            ["-c", "ulimit -f 1200 && exec \"$0\" \"$@\"", binary, "--seeds", "seeds.txt", "--output", plain.path] + Self.fast,
+            in: directory, executable: URL(fileURLWithPath: "/bin/sh"))
+        await site2.shutdown()
+        #expect(third.status == 1, "\(third.stderr)")
+        #expect(third.stderr.contains("File too large"), "\(third.stderr)")
+        let plainSize = (try FileManager.default.attributesOfItem(atPath: plain.path)[.size] as? Int) ?? -1
+        #expect(plainSize > 0 && plainSize <= limit)
+        #expect(try Self.records(at: plain).count > 10)
+    }
+
+    /// Hostile scenario D2.
+    @Test("D2 two cron runs overlap", .timeLimit(.minutes(2)))
     func aSecondRunOnTheSameStateExits75AtOnceAndWritesNothing() async throws {
         let site = try await Self.site(hosts: 1, pages: 200)
         let directory = try BinaryRunner.temporaryDirectory()

@@ -32,7 +32,7 @@ final class MemoryJournal: CrawlJournal {
         }
     }
 
-    func commitPending() {}
+    func commitPending() -> (any Error)? { nil }
 
     func recordsWritten(_ marks: [JournalMark], outputBytes: Int64) {
         contents.withLock { contents in
@@ -105,10 +105,14 @@ struct DurableFrontierTests {
         return pages
     }
 
-    func run(_ pages: [String: FakePage], journal: MemoryJournal, memoryQueueLimit: Int, maxPages: Int? = nil) async -> (JournalingSink, FakeFetcher, CrawlSummary) {
+    func run(
+        _ pages: [String: FakePage], journal: MemoryJournal, memoryQueueLimit: Int, maxPages: Int? = nil,
+        maxPagesPerHost: Int? = nil
+    ) async -> (JournalingSink, FakeFetcher, CrawlSummary) {
         var configuration = CrawlConfiguration(
             seeds: [WebURL.parse("http://a.test/0")!], concurrency: 4, parseWorkers: 2, politeness: .unlimited)
         configuration.maxPages = maxPages
+        configuration.linkLimits.maxPagesPerHost = maxPagesPerHost
         configuration.runID = "test"
         let fetcher = FakeFetcher(pages)
         let sink = JournalingSink(journal: journal)
@@ -151,5 +155,21 @@ struct DurableFrontierTests {
         #expect(firstURLs.union(secondURLs).count == 400)
         let fetchedTwice = Set(firstFetcher.hits.keys).intersection(secondFetcher.hits.keys).filter { !$0.hasSuffix("robots.txt") }
         #expect(fetchedTwice.isEmpty)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func urlsOverThePerHostCapWaitForTheNextRun() async {
+        let journal = MemoryJournal()
+        var done: Set<String> = []
+        // Three runs capped at 150 URLs for the host: 150 + 150 + the last 100, each URL once.
+        for (run, expected) in [150, 150, 100].enumerated() {
+            let (sink, _, summary) = await self.run(Self.site(), journal: journal, memoryQueueLimit: 50, maxPagesPerHost: 150)
+            let urls = Set(sink.records.all.map(\.url))
+            #expect(urls.count == expected, "run \(run)")
+            #expect(done.isDisjoint(with: urls), "run \(run) fetched a URL again")
+            done.formUnion(urls)
+            if run == 0 { #expect(summary.statistics.linksOverHostCap > 0) }
+        }
+        #expect(done.count == 400)
     }
 }

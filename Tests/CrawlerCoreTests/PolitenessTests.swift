@@ -135,7 +135,7 @@ struct PolitenessTests {
         #expect(RetryAfter.delay("Sun, 09 Sep 2001 01:46:50 GMT", nowSinceEpoch: now) == .seconds(10))
         #expect(RetryAfter.delay("Sunday, 09-Sep-01 01:47:40 GMT", nowSinceEpoch: now) == .seconds(60))
         #expect(RetryAfter.delay("Sun Sep  9 01:46:45 2001", nowSinceEpoch: now) == .seconds(5))
-        #expect(RetryAfter.delay("Sun, 06 Nov 1994 08:49:37 GMT", nowSinceEpoch: now) == .zero)  // past
+        #expect(RetryAfter.delay("Sun, 06 Nov 1994 08:49:37 GMT", nowSinceEpoch: now) == nil)  // past: default backoff
         #expect(RetryAfter.delay("Sun, 32 Nov 1994 08:49:37 GMT", nowSinceEpoch: now) == nil)
         #expect(HTTPDate.secondsSinceEpoch("Thu, 01 Jan 1970 00:00:00 GMT") == 0)
     }

@@ -102,7 +102,13 @@ struct FetchOutcomeTests {
         #expect(Set(hostOnly.all.map(\.url)) == [seedHost.baseURL + "/", seedHost.baseURL + "/local"])
         #expect(other.stats.totalRequests == 0)
         #expect(hostSummary.statistics.linksOutOfScope == 1)
-        let (all, _) = try await runCrawl(seeds: [seedHost.baseURL + "/"]) { $0.scope = .all }
+        // Scope all, default address policy: 127.0.0.2 is not a seed's host and is not public, so
+        // the connection is refused at connect time.
+        let (blocked, _) = try await runCrawl(seeds: [seedHost.baseURL + "/"]) { $0.scope = .all }
+        #expect(blocked.byURL()[otherURL]?.outcome == .blockedAddress)
+        #expect(other.stats.totalRequests == 0)
+        let (all, _) = try await runCrawl(seeds: [seedHost.baseURL + "/"], configure: { $0.scope = .all },
+                                          fetch: { $0.allowPrivateAddresses = true })
         #expect(all.byURL()[otherURL]?.title == "other")
         await other.shutdown()
         await seedHost.shutdown()

@@ -135,6 +135,28 @@ struct ParserTests {
         #expect(RobotsTxt(parsing: "User-agent: *\nDisallow: /a\n").wasTruncated == false)
     }
 
+    @Test("a line cut by the size limit is dropped, not half-applied")
+    func cutLineIsDropped() {
+        var text = "User-agent: *\n"
+        let filler = "# " + String(repeating: "x", count: 98) + "\n"
+        while text.utf8.count + filler.utf8.count <= RobotsTxt.maxParsedBytes - 10 { text += filler }
+        // "Disallow: /private" straddles the limit: only "Disallow: /pr..." would be inside it.
+        while text.utf8.count < RobotsTxt.maxParsedBytes - 12 { text += "#" }
+        text += "\nDisallow: /private\n"
+        let robots = RobotsTxt(parsing: text)
+        #expect(robots.wasTruncated)
+        #expect(robots.rules(for: "crawl").isAllowed(path: "/prize") == true)
+        #expect(robots.rules(for: "crawl").ruleCount == 0)
+        // A file that ends exactly at the limit without a newline keeps its last line.
+        var exact = "User-agent: *\n"
+        while exact.utf8.count < RobotsTxt.maxParsedBytes - 14 { exact += "#" }
+        exact += "\nDisallow: /a"
+        while exact.utf8.count < RobotsTxt.maxParsedBytes { exact += "a" }
+        let whole = RobotsTxt(parsing: exact)
+        #expect(!whole.wasTruncated)
+        #expect(whole.rules(for: "crawl").ruleCount == 1)
+    }
+
     @Test("an over-long line is cut and counted, the next line still parses")
     func longLine() {
         let long = "Disallow: /" + String(repeating: "a", count: 40_000) + "\n"

@@ -29,6 +29,8 @@ public struct CrawlConfiguration: Sendable {
     public var gracePeriod: Duration
     /// The run's id, written into every record (`run_id`).
     public var runID: String?
+    /// Trap and flood limits on the links admitted, and the session parameters left out of URL keys.
+    public var linkLimits = LinkLimits()
 
     public init(
         seeds: [WebURL], concurrency: Int = 32, parseWorkers: Int = 2, maxDepth: Int? = nil,

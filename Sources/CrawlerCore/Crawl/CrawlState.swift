@@ -25,10 +25,18 @@ struct CrawlState {
     /// The durable part of the frontier (`--state`); nil when the crawl keeps no state.
     var store: StoreQueue?
 
-    init(hostConcurrency: Int, maxPages: Int?, politeness settings: PolitenessSettings = .unlimited, resume: ResumePlan? = nil) {
+    /// `--max-pages-per-host`, and the URLs admitted per host so far (only kept when there is a limit).
+    let maxPagesPerHost: Int?
+    private var admittedPerHost: [String: Int] = [:]
+
+    init(
+        hostConcurrency: Int, maxPages: Int?, maxPagesPerHost: Int? = nil,
+        politeness settings: PolitenessSettings = .unlimited, resume: ResumePlan? = nil
+    ) {
         scheduler = HostScheduler(hostConcurrency: hostConcurrency, rate: settings.hostRate, burst: settings.hostBurst)
         politeness = HostPoliteness(settings: settings)
         self.maxPages = maxPages
+        self.maxPagesPerHost = maxPagesPerHost
         if let resume {
             seen = resume.seen
             store = StoreQueue(plan: resume)
@@ -64,6 +72,8 @@ struct CrawlState {
         case queued
         /// Seen before, over `--max-pages`, or stopping: nothing to do.
         case rejected
+        /// Its host reached `--max-pages-per-host` (with `--state` it waits for the next run).
+        case overHostLimit
         /// Admitted, and already decided without a fetch (e.g. robots.txt disallows it): the job is
         /// active and must be recorded with this outcome.
         case record(FetchJob, Outcome)
@@ -76,6 +86,10 @@ struct CrawlState {
             if seen.insert(fingerprint) { store?.keepForNextRun(job) }
             return .rejected
         }
+        if maxPagesPerHost != nil, !isStopping, canAdmit, !seen.contains(fingerprint), !takeHostSlot(job) {
+            if store != nil, seen.insert(fingerprint) { store?.keepForNextRun(job) }
+            return .overHostLimit
+        }
         guard !isStopping, canAdmit, seen.insert(fingerprint) else { return .rejected }
         admitted += 1
         let queued = scheduler.queuedCount
@@ -83,6 +97,25 @@ struct CrawlState {
             return .queued  // waits in the store; decided (robots, host state) when read back
         }
         return place(job, now: now)
+    }
+
+    /// Counts the job against its host's `--max-pages-per-host`; false when the host is full.
+    private mutating func takeHostSlot(_ job: FetchJob) -> Bool {
+        guard let maxPagesPerHost else { return true }
+        let host = job.hostKey
+        let count = admittedPerHost[host, default: 0]
+        guard count < maxPagesPerHost else { return false }
+        admittedPerHost[host] = count + 1
+        return true
+    }
+
+    /// Admits a job that is decided already (a seed refused by a link limit): returns false if it
+    /// was seen before; otherwise it counts as admitted and is active until recorded.
+    mutating func admitDecided(_ job: FetchJob, fingerprint: URLFingerprint) -> Bool {
+        guard seen.insert(fingerprint) else { return false }
+        admitted += 1
+        active += 1
+        return true
     }
 
     /// Queues an admitted job, or decides it at once (its host was cancelled, robots.txt refuses it).
@@ -130,6 +163,7 @@ struct CrawlState {
             }
             if !counted {
                 guard canAdmit else { continue }  // over --max-pages: stays queued in the store
+                guard takeHostSlot(job) else { continue }  // over --max-pages-per-host: likewise
                 admitted += 1
             }
             if case .record(let job, let outcome) = place(job, now: now) { decided.append((job, outcome)) }

@@ -14,11 +14,20 @@ public struct CrawlStatistics: Sendable {
     public var linksOutOfScope = 0
     public var linksNofollow = 0
     public var linksBeyondDepth = 0
+    /// Links refused by `LinkLimits`: too long, trap-like paths, over the per-page cap, over the
+    /// per-host page cap.
+    public var linksTooLong = 0
+    public var linksTrapSuspected = 0
+    public var linksOverOutlinkCap = 0
+    public var linksOverHostCap = 0
     /// Links in scope that were not admitted because they were already seen or over `--max-pages`.
     public var linksDuplicateOrOverLimit = 0
     /// robots.txt requests made, and how many found the file unreachable (5xx, 429, network).
     public var robotsFetches = 0
     public var robotsFailures = 0
+    /// Lines of the robots.txt files fetched that were not valid rules (an HTML soft-404 page served
+    /// as robots.txt has many): the file was still used, with its valid lines.
+    public var robotsParseWarnings = 0
     /// `Sitemap:` URLs listed in the robots.txt files fetched (distinct, at most `maxSitemaps`), kept
     /// for later use (the run summary; sitemap-driven discovery).
     public private(set) var sitemaps: [String] = []
@@ -56,20 +65,35 @@ public struct CrawlStatistics: Sendable {
         linksOutOfScope += links.outOfScope
         linksNofollow += links.nofollow
         linksBeyondDepth += links.beyondDepth
-        linksDuplicateOrOverLimit += links.candidates - links.enqueued
+        linksTooLong += links.tooLong
+        linksTrapSuspected += links.trap
+        linksOverOutlinkCap += links.outlinkCap
+        linksOverHostCap += links.hostCap
+        linksDuplicateOrOverLimit += links.candidates - links.enqueued - links.hostCap
     }
 }
 
 /// What happened to the links of one page.
-struct LinkCounts {
-    var found = 0
-    var invalid = 0
-    var droppedScheme = 0
-    var outOfScope = 0
-    var nofollow = 0
-    var beyondDepth = 0
-    var candidates = 0
-    var enqueued = 0
+public struct LinkCounts: Sendable, Equatable {
+    public var found = 0
+    public var invalid = 0
+    public var droppedScheme = 0
+    public var outOfScope = 0
+    public var nofollow = 0
+    public var beyondDepth = 0
+    public var tooLong = 0
+    public var trap = 0
+    public var outlinkCap = 0
+    /// Candidates refused because their host reached `--max-pages-per-host`.
+    public var hostCap = 0
+    /// Links that passed every filter (then admitted, or already seen / over `--max-pages`).
+    public var candidates = 0
+    public var enqueued = 0
+
+    public init() {}
+
+    /// Candidates not admitted because they were seen before or over `--max-pages`.
+    public var seenOrOverLimit: Int { max(0, candidates - enqueued - hostCap) }
 }
 
 /// Records and failures of one host (its `host` field).

@@ -93,7 +93,7 @@ extension Crawler {
     /// Redirects are followed here, not by the transport, so every hop is normalised, checked against
     /// scope, the seen set and robots.txt, and queued at its own host like any other request.
     private func followRedirect(_ job: FetchJob, response: FetchResponse, location: String) {
-        func stopHere(_ outcome: Outcome, target: String, error: String?) {
+        func stopHere(_ outcome: Outcome, target: String?, error: String?) {
             record(job, outcome: outcome, status: response.status, contentType: response.contentType,
                    bytes: response.body.count, timings: response.timings, redirectTarget: target, error: error)
         }
@@ -104,11 +104,15 @@ extension Crawler {
         guard targetURL.isHTTP else {
             return stopHere(.redirectBlockedScheme, target: target.href, error: "redirect to a non-HTTP scheme")
         }
+        if let refused = limitOutcome(for: targetURL) {
+            return stopHere(refused, target: refused == .urlTooLong ? nil : targetURL.href,
+                            error: refused == .urlTooLong ? "redirect target longer than --max-url-length" : "redirect target path looks like a trap")
+        }
         guard job.redirects < configuration.maxRedirects else {
             return stopHere(.redirectLimit, target: targetURL.href,
                             error: "more than \(configuration.maxRedirects) redirects")
         }
-        let fingerprint = URLFingerprint(key: targetURL.dedupKey)
+        let fingerprint = URLFingerprint(key: key(of: targetURL))
         guard !job.visited(fingerprint) else {
             return stopHere(.redirectLimit, target: targetURL.href, error: "redirect loop")
         }
@@ -118,6 +122,7 @@ extension Crawler {
         var next = job
         next.current = targetURL
         next.redirects += 1
+        next.attempts = 0  // `attempts` counts the requests for one URL (retries), not the hops; each hop gets its own retries
         next.hops.append(fingerprint)
         let admission = update { dispatch, now in
             dispatch.state.followRedirect(next, target: fingerprint, ownTarget: job.revisit?.followsOwnRedirects == true, now: now)
@@ -147,11 +152,17 @@ extension Crawler {
         var result = CrawlState.RobotsResult.rules(.allowAll)
         var reportsStart = job.reportsStart  // only the first request took a token
         var sitemaps: [String] = []
+        var parseWarnings = 0
         var cacheable: [UInt8]? = []  // what later runs may reuse: the body, or empty (allow all)
         redirects: for _ in 0...Self.robotsMaxRedirects {
             let fetched = await runFetch(FetchRequest(url: url, isRobots: true), host: host, reportsStart: reportsStart)
             reportsStart = false
             switch fetched {
+            case .failure(let failure) where failure.outcome == .blockedAddress:
+                // The host may not be contacted at all: its pages are let through to be refused one
+                // by one, so each is recorded as `blocked_address` rather than `robots_unreachable`.
+                cacheable = nil
+                break redirects
             case .failure(let failure):
                 result = failure.outcome == .cancelled ? .cancelled : .unreachable
                 cacheable = nil
@@ -162,6 +173,7 @@ extension Crawler {
                     let robots = RobotsTxt(parsing: response.body)
                     result = .rules(robots.rules(for: configuration.politeness.robotsUserAgent))
                     sitemaps = robots.sitemaps
+                    parseWarnings = robots.warnings
                     cacheable = response.body
                     break redirects
                 case 300..<400:
@@ -184,7 +196,9 @@ extension Crawler {
         }
         let jitter = Double.random(in: 0.5...1.5)
         let fetchResult = result
+        let warnings = parseWarnings
         let decided = update { dispatch, now in
+            dispatch.statistics.robotsParseWarnings += warnings
             dispatch.fetchesInFlight -= 1
             dispatch.state.requestEnded(host: host, now: now)
             dispatch.statistics.robotsFetches += 1

@@ -18,9 +18,11 @@ extension Crawler {
             facts.lastModified = response.lastModified
             facts.links = Self.storedLinkText(candidates, page: job.current)
         }
-        let (enqueued, decided) = admitLinks(candidates)
+        let (enqueued, overHostLimit, decided, duplicateOf) = admitLinks(candidates, content: (hash, job.origin.href))
         candidates.removeAll()
         counts.enqueued = enqueued
+        counts.hostCap = overHostLimit
+        facts.duplicateOf = duplicateOf
         record(job, outcome: .ok, status: response.status, contentType: response.contentType,
                bytes: response.body.count, timings: response.timings, title: page.title,
                linkCounts: counts, error: nil, page: facts)
@@ -32,9 +34,10 @@ extension Crawler {
     func recordNotModified(_ job: FetchJob, response: FetchResponse, revisit: Revisit) async {
         let links = revisit.hasLinks ? await storedLinks(of: job.originFingerprint) : []
         var (candidates, counts) = linkCandidates(of: ParsedPage(links: links.map { ParsedLink(href: $0) }), on: job)
-        let (enqueued, decided) = admitLinks(candidates)
+        let (enqueued, overHostLimit, decided, _) = admitLinks(candidates)
         candidates.removeAll()
         counts.enqueued = enqueued
+        counts.hostCap = overHostLimit
         let facts = PageFacts(
             contentHash: revisit.contentHash, changed: false, etag: response.etag ?? revisit.etag,
             lastModified: response.lastModified ?? revisit.lastModified, links: nil)
@@ -44,9 +47,23 @@ extension Crawler {
     }
 
     /// Admits a page's link candidates; returns how many were admitted and those decided at once.
-    func admitLinks(_ candidates: [(FetchJob, URLFingerprint)]) -> (Int, [(FetchJob, Outcome)]) {
+    /// Admits a page's link candidates. Returns the counts of those admitted and of those refused by
+    /// `--max-pages-per-host`, and those decided at once. Given the page's body hash and URL, also
+    /// returns the URL of an earlier page with the same body (in the same lock trip).
+    func admitLinks(
+        _ candidates: [(FetchJob, URLFingerprint)], content: (hash: UInt64, url: String)? = nil
+    ) -> (admitted: Int, overHostLimit: Int, decided: [(FetchJob, Outcome)], duplicateOf: String?) {
         update { dispatch, now in
+            var duplicateOf: String?
+            if let content {
+                if let first = dispatch.firstURLByContent[content.hash] {
+                    duplicateOf = first
+                } else {
+                    dispatch.firstURLByContent[content.hash] = content.url
+                }
+            }
             var admitted = 0
+            var overHostLimit = 0
             var decided: [(FetchJob, Outcome)] = []
             for (job, fingerprint) in candidates {
                 switch dispatch.state.admit(job, fingerprint: fingerprint, now: now) {
@@ -55,18 +72,34 @@ extension Crawler {
                 case .record(let job, let outcome):
                     admitted += 1
                     decided.append((job, outcome))
+                case .overHostLimit:
+                    overHostLimit += 1
                 case .rejected:
                     break
                 }
             }
-            return (admitted, decided)
+            return (admitted, overHostLimit, decided, duplicateOf)
         }
+    }
+
+    /// The URL's duplicate-detection key: `dedupKey` without the configured session parameters.
+    func key(of url: WebURL) -> String {
+        url.dedupKey(stripping: configuration.linkLimits.sessionParameters)
+    }
+
+    /// The link limit a URL breaks (`url_too_long`, `trap_suspected`), or nil.
+    func limitOutcome(for url: WebURL) -> Outcome? {
+        let limits = configuration.linkLimits
+        if url.href.utf8.count > limits.maxURLLength { return .urlTooLong }
+        if url.withPathUTF8(limits.isTrapPath) { return .trapSuspected }
+        return nil
     }
 
     /// Resolves, filters and fingerprints a page's links (outside the lock: this is the per-link work).
     func linkCandidates(of page: ParsedPage, on job: FetchJob) -> ([(FetchJob, URLFingerprint)], LinkCounts) {
         var counts = LinkCounts()
-        counts.found = page.links.count
+        counts.found = page.links.count + page.linksTruncated
+        let limits = configuration.linkLimits
         if page.nofollow {
             counts.nofollow = counts.found
             return ([], counts)
@@ -76,13 +109,21 @@ extension Crawler {
             counts.beyondDepth = counts.found
             return ([], counts)
         }
-        let base = page.baseHref.flatMap { WebURL.parse($0, base: job.current) } ?? job.current
+        // The first <base href> counts only if it is an http(s) URL: a `javascript:` or unparsable
+        // base is ignored (the document URL is used), so it cannot turn every link into a dead one.
+        let base = page.baseHref.flatMap { WebURL.parse($0, base: job.current) }.flatMap { $0.isHTTP ? $0 : nil } ?? job.current
         let parent = job.current.href
         var candidates: [(FetchJob, URLFingerprint)] = []
         candidates.reserveCapacity(page.links.count)
         for link in page.links {
             if link.nofollow {
                 counts.nofollow += 1
+                continue
+            }
+            // An href far longer than any admitted URL is refused unparsed: parsing a 20 MB
+            // attribute only to measure it would cost a copy per link.
+            guard link.href.utf8.count <= limits.maxURLLength else {
+                counts.tooLong += 1
                 continue
             }
             guard let url = WebURL.parse(link.href, base: base) else {
@@ -98,9 +139,18 @@ extension Crawler {
                 continue
             }
             let clean = url.removingFragment
-            let fingerprint = URLFingerprint(key: clean.dedupKey)
+            if let refused = limitOutcome(for: clean) {
+                if refused == .urlTooLong { counts.tooLong += 1 } else { counts.trap += 1 }
+                continue
+            }
+            guard candidates.count < limits.maxOutlinksPerPage else {
+                counts.outlinkCap += 1
+                continue
+            }
+            let fingerprint = URLFingerprint(key: key(of: clean))
             candidates.append((FetchJob(url: clean, fingerprint: fingerprint, depth: childDepth, parent: parent), fingerprint))
         }
+        counts.outlinkCap += page.linksTruncated
         counts.candidates = candidates.count
         return (candidates, counts)
     }

@@ -20,9 +20,11 @@ extension Crawler {
             timeMs: elapsed.milliseconds, timings: timings, error: error
         )
         record.runID = configuration.runID
-        record.dedupKey = job.origin.dedupKey
+        record.dedupKey = key(of: job.origin)
         record.contentHash = page?.contentHash
         record.changed = page?.changed
+        record.duplicateOf = page?.duplicateOf
+        record.linksDropped = linkCounts
         if journal != nil {
             record.journalMark = JournalMark(
                 fingerprint: job.originFingerprint, hops: job.hops, disposition: JournalMark.disposition(for: outcome),
@@ -67,6 +69,7 @@ struct PageFacts {
     var etag: String?
     var lastModified: String?
     var links: String?
+    var duplicateOf: String?
 }
 
 extension WebURL {

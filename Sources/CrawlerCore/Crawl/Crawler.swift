@@ -29,6 +29,10 @@ public final class Crawler: Sendable {
         var budgetDetail: String?
         /// Hosts (scheme://host:port) with at least one record, to tell when every host was cancelled.
         var hostsRecorded: Set<String> = []
+        /// The first URL recorded with each body hash, to mark later identical pages (`duplicate_of`).
+        /// The String shares the job's URL storage, so an entry costs the dictionary slot and keeps
+        /// that URL alive.
+        var firstURLByContent: [UInt64: String] = [:]
         /// Fetches in flight, so a cancelled host's (or, on a hard stop, every) transfer can be aborted.
         var fetches: [UInt64: (host: String, task: Task<Result<FetchResponse, FetchFailure>, Never>)] = [:]
         /// In-flight transfers are being cancelled (error budget, second signal, end of a grace period).
@@ -106,7 +110,7 @@ public final class Crawler: Sendable {
         scope = CrawlScope(mode: configuration.scope, seeds: configuration.seeds)
         dispatch = Mutex(Dispatch(
             state: CrawlState(hostConcurrency: configuration.hostConcurrency, maxPages: configuration.maxPages,
-                              politeness: configuration.politeness, resume: resume),
+                              maxPagesPerHost: configuration.linkLimits.maxPagesPerHost, politeness: configuration.politeness, resume: resume),
             budget: ErrorBudget(settings: configuration.errorBudget)))
         parsePool = ParsePool(workers: configuration.parseWorkers, capacity: configuration.parseQueueCapacity)
     }
@@ -118,8 +122,13 @@ public final class Crawler: Sendable {
             var decided: [(FetchJob, Outcome)] = []
             for seed in configuration.seeds where seed.isHTTP {
                 let url = seed.removingFragment
-                let fingerprint = URLFingerprint(key: url.dedupKey)
+                let fingerprint = URLFingerprint(key: key(of: url))
                 let job = FetchJob(url: url, fingerprint: fingerprint, depth: 0, parent: nil)
+                if let refused = limitOutcome(for: url) {
+                    // A seed is recorded, not silently skipped: the user asked for it.
+                    if dispatch.state.admitDecided(job, fingerprint: fingerprint) { decided.append((job, refused)) }
+                    continue
+                }
                 if case .record(let job, let outcome) = dispatch.state.admit(job, fingerprint: fingerprint, now: now) {
                     decided.append((job, outcome))
                 }

@@ -15,6 +15,15 @@ public enum Outcome: String, Sendable, CaseIterable, Codable {
     case duplicate
     /// A redirect whose `Location` cannot be parsed.
     case urlInvalid = "url_invalid"
+    /// A seed or redirect target longer than `--max-url-length` (links that long are only counted).
+    case urlTooLong = "url_too_long"
+    /// A seed or redirect target whose path looks like a spider trap (`--max-path-segments`,
+    /// `--max-segment-repeats`); such links are only counted.
+    case trapSuspected = "trap_suspected"
+    /// The host resolved to a loopback, private, link-local or otherwise non-public address, and the
+    /// address policy refused the connection (see `--allow-private-addresses`). Checked on the
+    /// resolved address at connect time, for every redirect hop.
+    case blockedAddress = "blocked_address"
     case timeout
     case timeoutConnect = "timeout_connect"
     case tooSlow = "too_slow"
@@ -65,7 +74,7 @@ public enum Outcome: String, Sendable, CaseIterable, Codable {
              .protocolError, .tooLarge, .decodeError, .tlsError, .dnsFailure, .fetchError, .rateLimited:
             return true
         case .ok, .notModified, .httpError, .redirectLimit, .redirectBlockedScheme, .redirectOffsite, .duplicate,
-             .urlInvalid, .unsupportedContent, .cancelled, .robotsDisallowed, .robotsUnreachable,
+             .urlInvalid, .urlTooLong, .trapSuspected, .blockedAddress, .unsupportedContent, .cancelled, .robotsDisallowed, .robotsUnreachable,
              .crawlDelayTooLong, .errorBudgetExhausted:
             return false
         }

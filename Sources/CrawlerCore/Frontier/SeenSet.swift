@@ -13,6 +13,10 @@ public struct SeenSet: Sendable {
         fingerprints.insert(fingerprint.rawValue).inserted
     }
 
+    public func contains(_ fingerprint: URLFingerprint) -> Bool {
+        fingerprints.contains(fingerprint.rawValue)
+    }
+
     public var count: Int { fingerprints.count }
 
     /// Bytes the set's storage takes: 8 per slot, plus its occupancy bitmap (a bit per slot).

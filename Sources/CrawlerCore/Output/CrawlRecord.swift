@@ -52,6 +52,11 @@ public struct CrawlRecord: Sendable {
     /// On a re-fetch (`--recrawl-after`): whether the page changed since the last fetch (false for
     /// `not_modified`); nil when there was no earlier fetch to compare with.
     public var changed: Bool?
+    /// For a parsed page: what happened to its links that were not admitted, by reason.
+    public var linksDropped: LinkCounts?
+    /// For a parsed page whose body is byte-identical (same `content_hash`) to a page recorded
+    /// earlier in this run: that page's URL. nil for the first page with that body.
+    public var duplicateOf: String?
     /// What the record means for the durable state (`--state`); not written to the output.
     public var journalMark: JournalMark?
 
@@ -132,6 +137,22 @@ extension CrawlRecord {
         json.field("dedup_key", dedupKey)
         json.field("content_hash", contentHash.map(ContentHash.hex))
         json.field("changed", changed)
+        if let dropped = linksDropped {
+            // Only the reasons that occurred, keyed by the outcome vocabulary where one applies.
+            json.beginObjectField("links_dropped")
+            let reasons: [(StaticString, Int)] = [
+                ("seen", dropped.seenOrOverLimit), ("out_of_scope", dropped.outOfScope),
+                ("nofollow", dropped.nofollow), ("beyond_depth", dropped.beyondDepth),
+                ("url_invalid", dropped.invalid), ("dropped_scheme", dropped.droppedScheme),
+                ("url_too_long", dropped.tooLong), ("trap_suspected", dropped.trap),
+                ("outlink_cap", dropped.outlinkCap), ("host_page_cap", dropped.hostCap),
+            ]
+            for (name, count) in reasons where count > 0 { json.field(name, count) }
+            json.endObject()
+        } else {
+            json.nullField("links_dropped")
+        }
+        json.field("duplicate_of", duplicateOf)
         out = json.finishLine()
     }
 }

@@ -129,9 +129,19 @@ public final class JSONLWriter: RecordSink, @unchecked Sendable {
             condition.unlock()
 
             if !batch.isEmpty {
-                // The links these records admitted are committed before the records are written.
-                if let journal, !marks.isEmpty { journal.commitPending() }
-                if let error = writeAll(batch) {
+                // The links these records admitted are committed before the records are written;
+                // if that fails, the records are not written either (the next run fetches them again).
+                if let journal, !marks.isEmpty, failure == nil, let stateError = journal.commitPending() {
+                    condition.lock()
+                    if writeError == nil { writeError = WriteError(reason: "the crawl state could not be saved (\(stateError))") }
+                    condition.unlock()
+                } else if let error = writeAll(batch) {
+                    // Part of the batch may have reached the file (a short write before ENOSPC or
+                    // EFBIG): cut the file back to its last whole record, so the output stays valid
+                    // JSONL. Only for a file we opened (and truncated) ourselves, where `written` is
+                    // its length; standard output may be a file with earlier content. Its records'
+                    // done marks are never sent, so the state does not move past what the file holds.
+                    if closesDescriptor { _ = ftruncate(descriptor, off_t(written)) }
                     condition.lock()
                     if writeError == nil { writeError = error }
                     condition.unlock()

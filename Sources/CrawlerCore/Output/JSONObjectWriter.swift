@@ -1,8 +1,9 @@
 /// A minimal, allocation-light JSON object writer for JSONL records.
 ///
 /// Strings are escaped so that every line is valid JSON *and* safe for line-oriented readers:
-/// control characters, `"` and `\` are escaped as JSON requires, and U+2028/U+2029 are written as
-/// `\u2028`/`\u2029` because some JavaScript-era readers treat them as line breaks. Swift `String`s are
+/// control characters, `"` and `\` are escaped as JSON requires, and U+2028/U+2029 and the C1 controls
+/// (U+0080-U+009F, among them U+0085 NEL) are written as `\uXXXX` because some readers treat them as
+/// line breaks (JavaScript-era parsers; Python's `str.splitlines`; Swift's `Character.isNewline`). Swift `String`s are
 /// always valid Unicode, so the output is always valid UTF-8.
 struct JSONObjectWriter {
     private var bytes: [UInt8]
@@ -161,6 +162,8 @@ struct JSONObjectWriter {
                 }
             } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
                 escape = (byte, 0)
+            } else if byte == 0xC2, index + 1 < count, input[index + 1] >= 0x80, input[index + 1] <= 0x9F {
+                escape = (0, UInt16(input[index + 1]))  // C1 controls: U+0085 (NEL) splits lines for some readers
             } else if byte == 0xE2, index + 2 < count, input[index + 1] == 0x80,
                       input[index + 2] == 0xA8 || input[index + 2] == 0xA9 {
                 escape = (0, input[index + 2] == 0xA8 ? 0x2028 : 0x2029)
@@ -182,7 +185,7 @@ struct JSONObjectWriter {
                 bytes.append(Self.hexDigits[Int(unit >> 8) & 0xF])
                 bytes.append(Self.hexDigits[Int(unit >> 4) & 0xF])
                 bytes.append(Self.hexDigits[Int(unit) & 0xF])
-                index += unit >= 0x2028 ? 3 : 1
+                index += unit >= 0x2028 ? 3 : (unit >= 0x80 ? 2 : 1)
             }
             runStart = index
         }

@@ -18,12 +18,18 @@ public struct ParsedPage: Sendable {
     public var baseHref: String?
     /// `<meta name=robots content=nofollow>` (or `none`): no link of the page is followed.
     public var nofollow: Bool
+    /// Links the parser found beyond its own cap and did not return (counted as `outlink_cap`).
+    public var linksTruncated: Int
 
-    public init(title: String? = nil, links: [ParsedLink] = [], baseHref: String? = nil, nofollow: Bool = false) {
+    public init(
+        title: String? = nil, links: [ParsedLink] = [], baseHref: String? = nil, nofollow: Bool = false,
+        linksTruncated: Int = 0
+    ) {
         self.title = title
         self.links = links
         self.baseHref = baseHref
         self.nofollow = nofollow
+        self.linksTruncated = linksTruncated
     }
 }
 

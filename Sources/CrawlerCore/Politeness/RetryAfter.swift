@@ -1,6 +1,6 @@
 /// Parses a `Retry-After` header (RFC 9110 10.2.3): delay-seconds, or an HTTP-date (IMF-fixdate, and
 /// the obsolete RFC 850 and asctime forms). Hostile values are handled: negative numbers and garbage
-/// give nil, dates in the past give zero, and callers cap large values.
+/// give nil, dates in the past give nil too (the default backoff applies), and callers cap large values.
 public enum RetryAfter {
     /// The delay the header asks for, relative to `nowSinceEpoch` (seconds since 1970, UTC).
     public static func delay(_ header: String, nowSinceEpoch: Double) -> Duration? {
@@ -11,8 +11,10 @@ public enum RetryAfter {
             guard value.utf8.count <= 9, let seconds = Int(value) else { return .seconds(999_999_999) }
             return .seconds(seconds)
         }
-        guard let date = HTTPDate.secondsSinceEpoch(String(value)) else { return nil }
-        return .seconds(max(0, date - nowSinceEpoch))
+        // A date that has passed says nothing usable (often a wrong server clock): nil, so the
+        // default backoff applies rather than an immediate retry.
+        guard let date = HTTPDate.secondsSinceEpoch(String(value)), date > nowSinceEpoch else { return nil }
+        return .seconds(date - nowSinceEpoch)
     }
 }
 

@@ -14,8 +14,10 @@ public protocol CrawlJournal: Sendable {
     /// Blocks until everything journaled so far is committed. The record sink calls it (on its own
     /// thread) before writing records: a record's links were admitted before the record was made, so
     /// once they are committed, a crash right after the write cannot lose them, even though the next
-    /// run marks the record's URL done from the output file.
-    func commitPending()
+    /// run marks the record's URL done from the output file. Returns the error when the commit failed
+    /// (the disk is full, the database broke): the sink must then not write the records, since the
+    /// links they admitted would be lost with them.
+    func commitPending() -> (any Error)?
     /// Records that reached the output, in output order; `outputBytes` is the output's size after
     /// them. Their URLs are done, or go back to the queue (see `JournalMark.Disposition`).
     func recordsWritten(_ marks: [JournalMark], outputBytes: Int64)

@@ -1,0 +1,35 @@
+import DemoSite
+import Foundation
+
+/// Starts the well-formed NIO test server (DemoSite's `LocalHTTPServer`) with a route table; other
+/// paths answer 404. Used wherever a scenario does not need to break HTTP framing.
+func startServer(_ routes: @escaping @Sendable (ServerRequest) -> ServerResponse?) async throws -> LocalHTTPServer {
+    try await LocalHTTPServer.start(host: "127.0.0.1", port: 0, stats: RequestStats()) { request in
+        routes(request) ?? .notFound()
+    }
+}
+
+/// A port on 127.0.0.1 with nothing listening: bound, then closed (the kernel does not hand an
+/// ephemeral port out again at once).
+func closedPort() -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { return 1 }
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let bound = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard bound == 0 else { return 1 }
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+    }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
+extension RequestStats {
+    /// Requests whose `Host` header is `host` (name and port as sent).
+    func hits(host: String) -> Int { log.filter { $0.host == host }.count }
+}
