@@ -87,7 +87,8 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["DemoSite", "CrawlRuntime", "crawl"]),
         .testTarget(
             name: "HostileTests",
-            dependencies: ["CrawlRuntime", "CrawlerCore", "CrawlURL", "DemoSite", "CurlTransport", "RobotsTxt"],
+            // crawl: the memory scenarios measure the built binary as a child process.
+            dependencies: ["CrawlRuntime", "CrawlerCore", "CrawlURL", "DemoSite", "CurlTransport", "RobotsTxt", "crawl"],
             resources: [.copy("Fixtures")]),
     ]
 )

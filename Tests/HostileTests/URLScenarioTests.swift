@@ -44,7 +44,7 @@ struct URLScenarioTests {
             }
         }
         let run = try await Scenario.run(
-            seeds: [server.baseURL + "/", server.baseURL + "/huge"], measureMemory: true,
+            seeds: [server.baseURL + "/", server.baseURL + "/huge"], exclusive: true,
             configure: { $0.linkLimits = TrapScenarioTests.trapLimits },
             fetch: { $0.maxBodyBytes = 16 << 20 })  // so the 8 MB href is delivered and parsed
         await server.shutdown()

@@ -71,8 +71,6 @@ struct ScenarioRun: Sendable {
     var output: [UInt8]
     var summary: CrawlSummary
     var wall: Duration
-    /// Peak resident-set growth over the run (sampled every few ms), when measured.
-    var peakRSSGrowth: Int?
 
     func record(_ url: String) -> CrawlRecord? { records.first { $0.url == url } }
     func outcome(_ url: String) -> Outcome? { record(url)?.outcome }
@@ -82,7 +80,7 @@ struct ScenarioRun: Sendable {
 /// through `JSONLWriter` into a temporary file, and checks that output.
 enum Scenario {
     static func run(
-        seeds: [String], resolve: [String] = [], measureMemory: Bool = false, exclusive: Bool = false,
+        seeds: [String], resolve: [String] = [], exclusive: Bool = false,
         configure: (inout CrawlConfiguration) -> Void = { _ in },
         fetch: (inout FetchSettings) -> Void = { _ in },
         sourceLocation: SourceLocation = #_sourceLocation
@@ -97,7 +95,6 @@ enum Scenario {
             .appendingPathComponent("hostile-\(UUID().uuidString).jsonl").path
         defer { try? FileManager.default.removeItem(atPath: path) }
 
-        let exclusive = exclusive || measureMemory
         await ScenarioGate.shared.enter(exclusive: exclusive)
         let writer: JSONLWriter
         do {
@@ -108,7 +105,6 @@ enum Scenario {
         }
         let collector = CollectingRecordSink()
         let sink = TeeSink(first: writer, second: collector)
-        let sampler = measureMemory ? RSSSampler() : nil
         let started = ContinuousClock.now
         let summary: CrawlSummary
         do {
@@ -119,7 +115,6 @@ enum Scenario {
             throw error
         }
         let wall = ContinuousClock.now - started
-        let growth = await sampler?.stop()
         await ScenarioGate.shared.leave(exclusive: exclusive)
 
         let bytes = [UInt8]((try? Data(contentsOf: URL(fileURLWithPath: path))) ?? Data())
@@ -132,7 +127,7 @@ enum Scenario {
                       + " error=\(record.error ?? "-") wall=\(wall)")
             }
         }
-        return ScenarioRun(records: collector.all, lines: lines, output: bytes, summary: summary, wall: wall, peakRSSGrowth: growth)
+        return ScenarioRun(records: collector.all, lines: lines, output: bytes, summary: summary, wall: wall)
     }
 
     /// The output checks every scenario makes: the file is whole lines split on 0x0A only, each valid
@@ -199,60 +194,6 @@ struct TeeSink: RecordSink {
     var failure: (any Error)? { first.failure ?? second.failure }
 }
 
-/// Samples the resident set (`/proc/self/statm`) every 5 ms on its own thread; `stop()` returns the
-/// peak growth over the first sample, in bytes.
-final class RSSSampler: Sendable {
-    private struct State {
-        var peak = 0
-        var done = false
-        var finished: CheckedContinuation<Void, Never>?
-        var threadEnded = false
-    }
-
-    private let state = Mutex(State())
-    private let baseline: Int
-
-    static func residentBytes() -> Int {
-        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
-        let fields = text.split(separator: " ")
-        guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
-        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
-    }
-
-    init() {
-        baseline = Self.residentBytes()
-        let thread = Thread { [self] in
-            while true {
-                let now = Self.residentBytes()
-                let stop = state.withLock { s in
-                    s.peak = max(s.peak, now - baseline)
-                    return s.done
-                }
-                if stop { break }
-                usleep(5_000)
-            }
-            let waiter = state.withLock { s in
-                s.threadEnded = true
-                return s.finished.take()
-            }
-            waiter?.resume()
-        }
-        thread.start()
-    }
-
-    func stop() async -> Int {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let ended = state.withLock { s in
-                s.done = true
-                if s.threadEnded { return true }
-                s.finished = continuation
-                return false
-            }
-            if ended { continuation.resume() }
-        }
-        return state.withLock { $0.peak }
-    }
-}
 
 /// Limits how many scenario crawls run at once (each starts a curl thread, parse threads and a
 /// writer thread on a 2-core machine), and lets memory- and timing-sensitive scenarios run alone.
