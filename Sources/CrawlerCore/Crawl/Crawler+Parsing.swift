@@ -46,7 +46,6 @@ extension Crawler {
         recordUnfetched(decided)
     }
 
-    /// Admits a page's link candidates; returns how many were admitted and those decided at once.
     /// Admits a page's link candidates. Returns the counts of those admitted and of those refused by
     /// `--max-pages-per-host`, and those decided at once. Given the page's body hash and URL, also
     /// returns the URL of an earlier page with the same body (in the same lock trip).
