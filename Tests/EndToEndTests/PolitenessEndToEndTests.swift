@@ -86,7 +86,10 @@ struct PolitenessEndToEndTests {
 
         print(String(format: "head-of-line: seven hosts took %.2f s alone, %.2f s beside a Crawl-delay: 2 host (%d requests to it)",
                      alone.seconds, withSlow.seconds, slowStarts.count))
-        #expect(withSlow.seconds <= alone.seconds * 1.5 + 0.3)
+        // Head-of-line blocking would cost the fast hosts seconds per slow request (30 of them, 2 s
+        // apart). The bound leaves room for a loaded machine (a full parallel run with the hostile
+        // suite measured 1.9 s alone and 2.9 s beside the slow host) and still catches that.
+        #expect(withSlow.seconds <= alone.seconds * 2 + 1.0)
         // The slow host itself got robots.txt, then one request per 2 s.
         for (earlier, later) in zip(slowStarts.dropFirst(), slowStarts.dropFirst(2)) {
             #expect(later - earlier >= .milliseconds(1990))
