@@ -29,8 +29,9 @@ final class RawHTTPClient: @unchecked Sendable {
     private var buffer: [UInt8] = []
     private var start = 0
 
-    /// Connects to 127.0.0.1:port; reads and writes time out after `timeout` seconds.
-    init(port: Int, timeout: Int = 5) throws {
+    /// Connects to 127.0.0.1:port; reads and writes time out after `timeout` seconds. (15 s: the
+    /// timeout only bounds a hang; in a full parallel run on 2 cores a server's answer once took over 5 s.)
+    init(port: Int, timeout: Int = 15) throws {
         #if canImport(Glibc)
         let s = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else

@@ -3,34 +3,14 @@ import DemoSite
 import Foundation
 import Testing
 
-/// Bodies and headers without end. Memory is measured on the built binary, as a child process: its
-/// peak resident set crawling the bomb minus its peak crawling a legitimate page just under the body
-/// cap (`ChildCrawl`). The bound is the file's Z2 figure (8,000,000 bytes) for every unbounded body.
+/// Bodies and headers without end. Their memory is measured apart, on the built binary, in
+/// `IsolatedScenarioTests` (run alone, as CI does).
 @Suite("Hostile scenarios: sizes")
 struct SizeScenarioTests {
     /// The decoded-bytes cap plus one 64 KiB read of slack (the file's 2,065,536).
     static let bodyBytesMax = ScenarioConfig.maxBodyBytes + 65_536
     static let rssGrowthMax = HostileFixture.scenario("Z2")?.int("peak_rss_growth_bytes_max") ?? 8_000_000
 
-    /// The binary crawling `seed` peaks at most `bound` bytes above its peak crawling a legitimate page
-    /// just under the body cap (the bomb is cut at that cap, so it may cost that much and no more),
-    /// and records the body as too large. Each is the lowest of three runs: a single run's peak varies
-    /// by several MB with how many malloc arenas its threads happened to touch (measured: 72 and 82 MB
-    /// for the same debug binary on the same page), which is noise against an 8 MB bound.
-    static func expectBoundedMemory(seed: String, bound: Int, sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        var baseline = Int.max
-        var peak = Int.max
-        for _ in 0..<3 {
-            baseline = min(baseline, try await ChildCrawl.baselinePeak())
-            let bomb = try await ChildCrawl.run(seeds: [seed])
-            #expect(bomb.records.first?["outcome"] as? String == "too_large", sourceLocation: sourceLocation)
-            peak = min(peak, bomb.peakRSSBytes)
-        }
-        let growth = peak - baseline
-        print("memory: peak \(peak) bytes, baseline \(baseline), growth \(growth) (bound \(bound))")
-        #expect(baseline > 0 && growth <= bound, "peak RSS \(peak) vs baseline \(baseline): growth \(growth) > \(bound)",
-                sourceLocation: sourceLocation)
-    }
 
     @Test("Z1 huge Content-Length", .timeLimit(.minutes(1)))
     func z1() async throws {
@@ -55,7 +35,6 @@ struct SizeScenarioTests {
         }
         let url = server.baseURL + "/"
         let run = try await Scenario.run(seeds: [url])
-        try await Self.expectBoundedMemory(seed: url, bound: Self.rssGrowthMax)
         await server.stop()
         let record = try #require(run.record(server.baseURL + "/"))
         #expect(record.outcome == .tooLarge)
@@ -70,7 +49,6 @@ struct SizeScenarioTests {
         }
         let url = server.baseURL + "/"
         let run = try await Scenario.run(seeds: [url])
-        try await Self.expectBoundedMemory(seed: url, bound: Self.rssGrowthMax)
         await server.stop()
         let record = try #require(run.record(server.baseURL + "/"))
         #expect(record.outcome == .tooLarge)
@@ -86,7 +64,6 @@ struct SizeScenarioTests {
         }
         let url = server.baseURL + "/"
         let run = try await Scenario.run(seeds: [url])
-        try await Self.expectBoundedMemory(seed: url, bound: Self.rssGrowthMax)
         await server.shutdown()
         let record = try #require(run.record(server.baseURL + "/"))
         #expect(record.outcome == .tooLarge)
@@ -102,14 +79,11 @@ struct SizeScenarioTests {
         }
         let url = server.baseURL + "/"
         let run = try await Scenario.run(seeds: [url])
-        try await Self.expectBoundedMemory(seed: url, bound: Self.rssGrowthMax + (16 << 20))
         await server.shutdown()
         let record = try #require(run.record(server.baseURL + "/"))
         #expect(record.outcome == .tooLarge)
         #expect(record.bytes <= HostileFixture.scenario("Z5")?.int("decoded_bytes_max") ?? Self.bodyBytesMax)
-        // The file gives no memory bound for Z5. Documented bound: Z2's 8 MB plus brotli's largest
-        // regular window (lgwin 24 = 16 MiB), which libcurl's decoder allocates as its ring buffer for
-        // a stream that declares it, whatever the body cap (measured: about 17.6 MB growth).
+        // Its memory: IsolatedScenarioTests.z5Memory.
     }
 
     @Test("Z6 stacked content encodings", .timeLimit(.minutes(1)))
