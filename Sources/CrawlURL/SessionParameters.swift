@@ -27,7 +27,7 @@ public struct SessionParameters: Sendable, Equatable {
         }
     }
 
-    /// The names, lowercased (for messages and the run summary).
+    /// The names as matched: lowercased, empty ones dropped.
     public var nameList: [String] { names.map { String(decoding: $0, as: UTF8.self) } }
 
     /// `key` (a `dedupKey`) without the session parameters; `key` itself when it has none.

@@ -1,4 +1,9 @@
 import CCurl
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Synchronization
 
 /// The Swift side of one transfer while it is attached to the multi handle.
@@ -130,16 +135,13 @@ final class CurlTransfer {
         return ccurl_open_socket(address)
     }
 
-    /// Numeric text of a 4- or 16-byte address.
+    /// Numeric text of a 4- or 16-byte address (inet_ntop: `127.0.0.2`, `::ffff:127.0.0.2`).
     private static func text(_ bytes: ArraySlice<UInt8>) -> String {
-        if bytes.count == 4 { return bytes.map(String.init).joined(separator: ".") }
-        var groups: [String] = []
-        var i = bytes.startIndex
-        while i + 1 < bytes.endIndex {
-            groups.append(String(UInt16(bytes[i]) << 8 | UInt16(bytes[i + 1]), radix: 16))
-            i += 2
-        }
-        return groups.isEmpty ? "unknown address" : groups.joined(separator: ":")
+        let family = bytes.count == 4 ? AF_INET : AF_INET6
+        var buffer = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
+        let written = Array(bytes).withUnsafeBytes { inet_ntop(family, $0.baseAddress, &buffer, socklen_t(buffer.count)) }
+        guard written != nil else { return "unknown address" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// Moves the body out (no copy-on-write copy).

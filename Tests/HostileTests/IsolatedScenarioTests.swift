@@ -89,7 +89,6 @@ struct IsolatedScenarioTests {
             request.path == "/" ? .html(page) : .html("<title>leaf</title>")
         }
         let run = try await Scenario.run(seeds: [server.baseURL + "/"], configure: {
-            $0.linkLimits = TrapScenarioTests.trapLimits
             $0.linkLimits.maxPagesPerHost = nil  // the per-page cap alone, not the per-host one
             $0.maxDepth = 1
         }, fetch: { $0.maxBodyBytes = 32 << 20 })

@@ -6,19 +6,9 @@ import Synchronization
 import Testing
 
 /// Spider traps: pages that generate endless URLs. Each test uses the scenario file's test-scale
-/// limits (`ScenarioConfig.trapLimits`).
+/// limits (`ScenarioConfig.linkLimits`, set on every scenario's configuration).
 @Suite("Hostile scenarios: traps")
 struct TrapScenarioTests {
-    /// The scenario config's trap knobs, as `LinkLimits`.
-    static var trapLimits: LinkLimits {
-        LinkLimits(
-            maxURLLength: Int(HostileFixture.knob("max_url_length") ?? 2083),
-            maxPathSegments: Int(HostileFixture.knob("max_path_segments") ?? 20),
-            maxSegmentRepeats: Int(HostileFixture.knob("max_path_segment_repeats") ?? 2),
-            maxOutlinksPerPage: Int(HostileFixture.knob("max_outlinks_per_page") ?? 1000),
-            maxPagesPerHost: Int(HostileFixture.knob("max_pages_per_host") ?? 200))
-    }
-
     /// `links_dropped[key]` of a record's JSONL line (0 when absent).
     static func dropped(_ run: ScenarioRun, _ url: String, _ key: String) -> Int {
         let line = run.lines.first { $0["url"]?.string == url }
@@ -32,7 +22,7 @@ struct TrapScenarioTests {
             let month = Int(request.query?.split(separator: "=").last ?? "0") ?? 0
             return .html("<title>month \(month)</title><a href='/cal?month=\(month + 1)'>next</a>")
         }
-        let run = try await Scenario.run(seeds: [server.baseURL + "/cal?month=0"], configure: { $0.linkLimits = Self.trapLimits })
+        let run = try await Scenario.run(seeds: [server.baseURL + "/cal?month=0"])
         await server.shutdown()
         let maxRequests = HostileFixture.scenario("T1")?.int("server_requests_max") ?? 200
         #expect(server.stats.totalRequests <= maxRequests)
@@ -49,7 +39,6 @@ struct TrapScenarioTests {
             return .html("<a href='/cal?month=\(month + 1)'>next</a>")
         }
         let unbounded = try await Scenario.run(seeds: [server2.baseURL + "/cal?month=0"], configure: {
-            $0.linkLimits = Self.trapLimits
             $0.maxDepth = nil
         })
         await server2.shutdown()
@@ -66,7 +55,6 @@ struct TrapScenarioTests {
             return .html("<a href='a/'>deeper</a><a href='x/'>sideways</a>")
         }
         let run = try await Scenario.run(seeds: [server.baseURL + "/a/"], configure: {
-            $0.linkLimits = Self.trapLimits
             $0.maxDepth = nil
         })
         await server.shutdown()
@@ -90,7 +78,6 @@ struct TrapScenarioTests {
             request.path.hasPrefix("/") ? .html("<a href='a/'>deeper</a>") : nil
         }
         let chainRun = try await Scenario.run(seeds: [chain.baseURL + "/a/"], configure: {
-            $0.linkLimits = Self.trapLimits
             $0.maxDepth = nil
         })
         await chain.shutdown()
@@ -115,7 +102,7 @@ struct TrapScenarioTests {
             }
             return .html(links.joined())
         }
-        let run = try await Scenario.run(seeds: [server.baseURL + "/"], configure: { $0.linkLimits = Self.trapLimits })
+        let run = try await Scenario.run(seeds: [server.baseURL + "/"])
         await server.shutdown()
         // One fetch per distinct page, whatever the session id: the parameter is not in the key.
         var perPage: [String: Int] = [:]
@@ -140,9 +127,7 @@ struct TrapScenarioTests {
             default: return nil
             }
         }
-        var limits = Self.trapLimits
-        limits.maxPagesPerHost = 3
-        let run = try await Scenario.run(seeds: [server.baseURL + "/"], configure: { $0.linkLimits = limits })
+        let run = try await Scenario.run(seeds: [server.baseURL + "/"], configure: { $0.linkLimits.maxPagesPerHost = 3 })
         await server.shutdown()
         // Decision: the dedup key keeps query parameter order and empty parameters (servers may
         // answer them differently; see WebURL.dedupKey), so the four spellings are four URLs. Each is
@@ -162,7 +147,7 @@ struct TrapScenarioTests {
             if ["/p", "/P", "/p/"].contains(request.path) { return .html(body) }
             return nil
         }
-        let run = try await Scenario.run(seeds: [server.baseURL + "/"], configure: { $0.linkLimits = Self.trapLimits })
+        let run = try await Scenario.run(seeds: [server.baseURL + "/"])
         await server.shutdown()
         let copies = run.records.filter { $0.title == "same" }
         #expect(copies.count == variants.count)
@@ -184,7 +169,6 @@ struct TrapScenarioTests {
             return .html("<title>\(n)</title>" + (1...10).map { "<a href='/n/\(n * 10 + $0)'>x</a>" }.joined())
         }
         let run = try await Scenario.run(seeds: [server.baseURL + "/n/0"], configure: {
-            $0.linkLimits = Self.trapLimits
             $0.maxDepth = nil
         })
         await server.shutdown()

@@ -45,7 +45,6 @@ struct URLScenarioTests {
         }
         let run = try await Scenario.run(
             seeds: [server.baseURL + "/", server.baseURL + "/huge"], exclusive: true,
-            configure: { $0.linkLimits = TrapScenarioTests.trapLimits },
             fetch: { $0.maxBodyBytes = 16 << 20 })  // so the 8 MB href is delivered and parsed
         await server.shutdown()
         #expect(TrapScenarioTests.dropped(run, server.baseURL + "/", "url_too_long") == 3)

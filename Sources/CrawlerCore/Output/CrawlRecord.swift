@@ -139,15 +139,19 @@ extension CrawlRecord {
         json.field("changed", changed)
         if let dropped = linksDropped {
             // Only the reasons that occurred, keyed by the outcome vocabulary where one applies.
+            // (Field by field: an array of the pairs would be an allocation per page record.)
+            func nonZero(_ key: StaticString, _ count: Int) { if count > 0 { json.field(key, count) } }
             json.beginObjectField("links_dropped")
-            let reasons: [(StaticString, Int)] = [
-                ("seen", dropped.seenOrOverLimit), ("out_of_scope", dropped.outOfScope),
-                ("nofollow", dropped.nofollow), ("beyond_depth", dropped.beyondDepth),
-                ("url_invalid", dropped.invalid), ("dropped_scheme", dropped.droppedScheme),
-                ("url_too_long", dropped.tooLong), ("trap_suspected", dropped.trap),
-                ("outlink_cap", dropped.outlinkCap), ("host_page_cap", dropped.hostCap),
-            ]
-            for (name, count) in reasons where count > 0 { json.field(name, count) }
+            nonZero("seen", dropped.seenOrOverLimit)
+            nonZero("out_of_scope", dropped.outOfScope)
+            nonZero("nofollow", dropped.nofollow)
+            nonZero("beyond_depth", dropped.beyondDepth)
+            nonZero("url_invalid", dropped.invalid)
+            nonZero("dropped_scheme", dropped.droppedScheme)
+            nonZero("url_too_long", dropped.tooLong)
+            nonZero("trap_suspected", dropped.trap)
+            nonZero("outlink_cap", dropped.outlinkCap)
+            nonZero("host_page_cap", dropped.hostCap)
             json.endObject()
         } else {
             json.nullField("links_dropped")

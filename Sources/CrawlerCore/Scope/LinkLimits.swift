@@ -33,11 +33,6 @@ public struct LinkLimits: Sendable {
         self.sessionParameters = sessionParameters
     }
 
-    /// No limits beyond what a URL parser enforces (for tests of other behaviour).
-    public static let unlimited = LinkLimits(
-        maxURLLength: .max, maxPathSegments: .max, maxSegmentRepeats: .max, maxOutlinksPerPage: .max,
-        sessionParameters: .none)
-
     /// Whether a path looks like a trap: too many segments, or one segment repeated too often.
     /// Empty segments (`//`) count as segments but never as repeats. Byte-level, and without heap
     /// allocation (this runs for every link); the pairwise comparison is quadratic only in the

@@ -38,13 +38,18 @@ enum ScenarioConfig {
                 hostRate: 0, obeyRobots: false, retries: retryMax,
                 maxRetryDelay: .seconds(HostileFixture.knob("retry_after_cap_s") ?? 30)),
             errorBudget: ErrorBudgetSettings(hostMaxErrors: hostErrorBudget))
-        configuration.linkLimits = LinkLimits(
+        configuration.linkLimits = linkLimits
+        return configuration
+    }
+
+    /// The config's trap knobs, as `LinkLimits`.
+    static var linkLimits: LinkLimits {
+        LinkLimits(
             maxURLLength: Int(HostileFixture.knob("max_url_length") ?? 2083),
             maxPathSegments: Int(HostileFixture.knob("max_path_segments") ?? 20),
             maxSegmentRepeats: Int(HostileFixture.knob("max_path_segment_repeats") ?? 2),
             maxOutlinksPerPage: Int(HostileFixture.knob("max_outlinks_per_page") ?? 1000),
             maxPagesPerHost: Int(HostileFixture.knob("max_pages_per_host") ?? 200))
-        return configuration
     }
 
     static func fetchSettings() -> FetchSettings {
