@@ -5,6 +5,7 @@ into our directory, in the foreground (daemon off), so the process we start *is*
 it by that pid. One server block per host: 127.0.0.1:(base_port + h) serves SITE/h<h>.
 """
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -27,7 +28,7 @@ http {{
     tcp_nodelay on;
     keepalive_timeout 65;
     keepalive_requests 1000000;
-    open_file_cache max=60000 inactive=120s;
+    open_file_cache max={cache} inactive=120s;
     client_body_temp_path {d}/client_body;
     proxy_temp_path {d}/proxy;
     fastcgi_temp_path {d}/fastcgi;
@@ -36,6 +37,16 @@ http {{
 {servers}}}
 """
 SERVER = "    server {{ listen 127.0.0.1:{port}; root {root}; }}\n"
+
+
+def open_file_cache_size():
+    """Entries of nginx's open_file_cache per worker. Each cached file holds a descriptor, so the cache
+    must stay below the worker's descriptor limit (with room for connections and logs): at 100,000
+    pages a cache of 60,000 under a 20,000 limit made nginx fail requests with EMFILE (500s)."""
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY:
+        soft = 1 << 20
+    return max(256, min(60000, soft - 4096))
 
 
 def port_free(port):
@@ -89,7 +100,7 @@ class Nginx:
                           for h, p in enumerate(self.ports))
         conf = os.path.join(self.dir, "nginx.conf")
         with open(conf, "w") as f:
-            f.write(CONF.format(d=self.dir, servers=servers))
+            f.write(CONF.format(d=self.dir, servers=servers, cache=open_file_cache_size()))
         err = open(os.path.join(self.dir, "stderr.log"), "w")
         self.proc = subprocess.Popen([self.bin, "-p", self.dir, "-c", conf, "-e", os.path.join(self.dir, "error.log")],
                                      stdin=subprocess.DEVNULL, stdout=err, stderr=err)

@@ -14,6 +14,11 @@
 // title is collapsed, trimmed and within `maxTitleBytes`; a declared charset is a short printable
 // ASCII word. Each link resolved against the page (or its valid `<base>`) gives a printable ASCII
 // href that re-parses to itself.
+//
+// Differential check: the extractor's fast path (FastPathScanner, a byte scanner that declines
+// what it does not model) must give libxml2's answer. Every input is also run through each path
+// alone on two more extractors; when the fast path accepts the input, its summary must equal the
+// libxml2-only summary field by field, and the automatic path must equal it too.
 
 import CrawlURL
 
@@ -28,6 +33,9 @@ private let maxLinks = 50
 /// to the next is part of what is tested. Only libFuzzer's thread touches it.
 nonisolated(unsafe) private let extractor = HTMLLinkExtractor(maxLinks: maxLinks)
 private let pageURL = WebURL.parse("https://example.com/dir/page.html?x=1")
+/// Each path alone, for the differential check (also touched only on libFuzzer's thread).
+nonisolated(unsafe) private let fastOnly = HTMLLinkExtractor(maxLinks: maxLinks)
+nonisolated(unsafe) private let libxml2Only = HTMLLinkExtractor(maxLinks: maxLinks)
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzLinkExtractor(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -42,6 +50,19 @@ public func fuzzLinkExtractor(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt
     let again = extractor.extract(body, charset: charset)
     if again != summary {
         fail("the reused extractor gave a different summary for the same body", body, charset)
+    }
+
+    let reference = libxml2Only.extract(body, charset: charset, path: .libxml2Only)
+    if let fast = fastOnly.extract(body, charset: charset, path: .fastPathOnly) {
+        if fast != reference {
+            fail("fast path differs from libxml2:\n  fast:    \(fast)\n  libxml2: \(String(describing: reference))", body, charset)
+        }
+        if !extractor.lastPathWasFast {
+            fail("the automatic path did not take the fast path that accepted the body", body, charset)
+        }
+    }
+    if summary != reference {
+        fail("automatic path differs from libxml2-only:\n  auto:    \(summary)\n  libxml2: \(String(describing: reference))", body, charset)
     }
 
     if summary.links.count > maxLinks || summary.linksTruncated < 0

@@ -21,6 +21,19 @@ public final class CurlFetcher: Fetcher {
     }
 
     public func fetch(_ request: FetchRequest) async -> Result<FetchResponse, FetchFailure> {
+        await fetch(request, cancellation: nil, willStart: nil)
+    }
+
+    /// The transfer is aborted directly when `cancellation` fires: no task per fetch.
+    public func fetch(
+        _ request: FetchRequest, cancellation: FetchCancellation, willStart: @escaping @Sendable () -> Void
+    ) async -> Result<FetchResponse, FetchFailure> {
+        await fetch(request, cancellation: Optional(cancellation), willStart: willStart)
+    }
+
+    private func fetch(
+        _ request: FetchRequest, cancellation: FetchCancellation?, willStart: (@Sendable () -> Void)?
+    ) async -> Result<FetchResponse, FetchFailure> {
         var headers: [String] = []
         if let etag = request.ifNoneMatch.flatMap(Self.safeHeaderValue) { headers.append("If-None-Match: \(etag)") }
         if let date = request.ifModifiedSince.flatMap(Self.safeHeaderValue) { headers.append("If-Modified-Since: \(date)") }
@@ -39,7 +52,10 @@ public final class CurlFetcher: Fetcher {
         } else {
             transfer.memoryBudget = settings.memoryBudget
         }
-        let response = await client.perform(transfer)
+        willStart?()
+        let response = await client.perform(transfer, installCancel: cancellation.map { cancellation in
+            { abort in cancellation.onCancel(abort) }
+        })
         let timings = FetchTimings(
             dnsMs: response.timings.dnsMs, connectMs: response.timings.connectMs,
             tlsMs: response.timings.tlsMs, ttfbMs: response.timings.ttfbMs)

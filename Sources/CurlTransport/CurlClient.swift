@@ -29,11 +29,23 @@ public final class CurlClient: Sendable {
 
     /// Performs one GET. Never throws: failures are in `.error`. Cancelling the calling task aborts
     /// the transfer promptly (it is removed from the multi handle) and returns `.cancelled`.
-    public func perform(_ request: TransferRequest) async -> TransferResponse {
+    ///
+    /// `installCancel`, when given, is called once with a closure that aborts this transfer the same
+    /// way, so a caller can cancel it from outside the awaiting task (the crawler cancels a host's
+    /// transfers when its error budget is spent).
+    public func perform(
+        _ request: TransferRequest, installCancel: ((@escaping @Sendable () -> Void) -> Void)? = nil
+    ) async -> TransferResponse {
         if let failure = request.validationFailure {
             return TransferResponse(effectiveURL: request.url, error: TransferError(code: .invalidRequest, message: failure))
         }
         let pending = PendingTransfer(request: request)
+        let inbox = self.inbox
+        installCancel? {
+            if pending.markCancelled() {
+                inbox.cancel(pending)
+            }
+        }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 // attach() loses the race to an earlier cancellation by resuming with .cancelled.

@@ -50,10 +50,16 @@ enum HeaderLine {
     /// The Content-Type's media type, lowercased, without parameters; nil when absent or empty.
     static func mediaType(in headers: [(name: String, value: String)]) -> String? {
         for field in headers where TransferResponse.asciiCaseInsensitiveEqual(field.name, "content-type") {
-            var type = field.value.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-            while let first = type.first, first == " " || first == "\t" { type = type.dropFirst() }
-            while let last = type.last, last == " " || last == "\t" { type = type.dropLast() }
-            return type.isEmpty ? nil : type.lowercased()
+            // Byte-level (this runs on every response): up to the first `;`, spaces and tabs trimmed.
+            let value = field.value
+            let utf8 = value.utf8
+            var first = utf8.startIndex
+            var last = utf8.firstIndex(of: UInt8(ascii: ";")) ?? utf8.endIndex
+            while first < last, utf8[first] == 0x20 || utf8[first] == 0x09 { first = utf8.index(after: first) }
+            while last > first, utf8[utf8.index(before: last)] == 0x20 || utf8[utf8.index(before: last)] == 0x09 {
+                last = utf8.index(before: last)
+            }
+            return first == last ? nil : value[first..<last].lowercased()
         }
         return nil
     }

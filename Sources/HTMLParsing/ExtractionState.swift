@@ -91,6 +91,38 @@ final class ExtractionState {
         declaredCharset = ASCIIBytes.string(trimmed)
     }
 
+    /// A link-bearing element (`a`, `area`, `link`, `iframe`, `frame`) whose URL attribute is
+    /// `url`; `rel` is its `rel` value, if any. Shared by the libxml2 callbacks and the fast path.
+    func linkElement(kind: HTMLLink.Kind, url: UnsafeBufferPointer<UInt8>, rel: UnsafeBufferPointer<UInt8>?) {
+        let relTokens = rel.map { RelTokens($0) } ?? []
+        if kind == .link, relTokens.isDisjoint(with: .followedLinkRelations) { return }
+        addLink(url, kind: kind, nofollow: relTokens.contains(.nofollow))
+    }
+
+    /// A `<meta>` with a `content` attribute, after its `charset` attribute (if any) went to
+    /// ``foundCharset(_:)``. Shared by the libxml2 callbacks and the fast path.
+    func metaElement(
+        name: UnsafeBufferPointer<UInt8>?,
+        httpEquiv: UnsafeBufferPointer<UInt8>?,
+        content: UnsafeBufferPointer<UInt8>
+    ) {
+        if let name, ASCIIBytes.equals(ASCIIBytes.trimmed(name), "robots") {
+            let directives = RobotsDirectives(content)
+            foundRobots(nofollow: directives.nofollow, noindex: directives.noindex)
+        }
+        guard let httpEquiv else { return }
+        let equiv = ASCIIBytes.trimmed(httpEquiv)
+        if ASCIIBytes.equals(equiv, "content-type"), let charset = ContentTypeCharset.label(in: content) {
+            foundCharset(charset)
+        }
+        if ASCIIBytes.equals(equiv, "refresh"), let target = MetaRefresh.url(in: content) {
+            addLink(target, kind: .refresh, nofollow: false)
+        }
+    }
+
+    /// Whether a `<title>` outside `<svg>` has started (the fast path bails on `<svg>` before it).
+    var titleSeen: Bool { titleState != .notSeen }
+
     func svgStarted() { svgDepth += 1 }
     func svgEnded() { if svgDepth > 0 { svgDepth -= 1 } }
 

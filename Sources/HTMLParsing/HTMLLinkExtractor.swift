@@ -40,7 +40,20 @@ public final class HTMLLinkExtractor {
     /// may triple a body. The fetcher's own cap is expected to be far smaller.
     static let maxBodyBytes = Int(Int32.max) / 4
 
+    /// Which parser a call may use; tests and the fuzz target run each alone to compare them.
+    enum ExtractionPath {
+        /// The fast path, and libxml2 whenever the fast path declines the document.
+        case automatic
+        case libxml2Only
+        /// The fast path alone: `extract` returns nil when it declines the document.
+        case fastPathOnly
+    }
+
     private let state: ExtractionState
+    private let fastPathScratch = FastPathScratch()
+    /// Whether the last document was summarised without libxml2: by the fast path
+    /// (``FastPathScanner``), or empty.
+    private(set) var lastPathWasFast = false
     private let handler: htmlSAXHandler
     private var context: htmlParserCtxtPtr?
     /// Holds the text libxml2 parses when the body is not already clean UTF-8: repaired UTF-8,
@@ -76,7 +89,15 @@ public final class HTMLLinkExtractor {
     ///     `<meta>` but not over a byte order mark; an unknown or malformed label is ignored.
     /// - Returns: The summary; every string in it is valid UTF-8 whatever the input.
     public func extract(_ body: UnsafeRawBufferPointer, charset: String?) -> HTMLSummary {
+        extract(body, charset: charset, path: .automatic) ?? state.summary()
+    }
+
+    /// Extracts the summary with the given parser(s); nil only for `.fastPathOnly` when the fast
+    /// path declines the document.
+    func extract(_ body: UnsafeRawBufferPointer, charset: String?, path: ExtractionPath) -> HTMLSummary? {
         state.reset()
+        // An empty body needs no parser; it counts as fast (libxml2 is not run).
+        lastPathWasFast = body.isEmpty
         guard let base = body.baseAddress, !body.isEmpty else { return state.summary() }
         let raw = UnsafeRawBufferPointer(start: base, count: min(body.count, Self.maxBodyBytes))
         let choice = chooseEncoding(raw, headerCharset: charset)
@@ -89,6 +110,18 @@ public final class HTMLLinkExtractor {
             state.stoppedEarly = true
         } else {
             let utf8 = owner?.bytes ?? text
+            // The fast path first: it either gives libxml2's answer or declines without a trace.
+            if path != .libxml2Only {
+                if FastPathScanner.scan(utf8, state: state, scratch: fastPathScratch) {
+                    lastPathWasFast = true
+                    return finish()
+                }
+                state.reset()
+                if path == .fastPathOnly {
+                    _ = finish()
+                    return nil
+                }
+            }
             let cuts = AttributeFloodGuard.cutOffsets(utf8)
             if !cuts.isEmpty, owner == nil {
                 scratch.removeAll()
@@ -106,6 +139,11 @@ public final class HTMLLinkExtractor {
                 parse(text)
             }
         }
+        return finish()
+    }
+
+    /// Releases oversized buffers and returns the summary.
+    private func finish() -> HTMLSummary {
         scratch.releaseIfLarger(than: Self.maxRetainedScratchBytes)
         decoded.releaseIfLarger(than: Self.maxRetainedScratchBytes)
         return state.summary()
@@ -114,6 +152,11 @@ public final class HTMLLinkExtractor {
     /// Extracts the summary of one HTML document held in an array.
     public func extract(_ body: [UInt8], charset: String?) -> HTMLSummary {
         body.withUnsafeBytes { extract($0, charset: charset) }
+    }
+
+    /// ``extract(_:charset:path:)`` on an array.
+    func extract(_ body: [UInt8], charset: String?, path: ExtractionPath) -> HTMLSummary? {
+        body.withUnsafeBytes { extract($0, charset: charset, path: path) }
     }
 
     /// Parses `bytes`, which are valid UTF-8 without NUL bytes.

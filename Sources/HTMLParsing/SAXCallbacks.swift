@@ -186,9 +186,7 @@ private func linkElement(
         index += 2
     }
     guard let url else { return }
-    let relTokens = rel.map { RelTokens(ASCIIBytes.buffer($0)) } ?? []
-    if kind == .link, relTokens.isDisjoint(with: .followedLinkRelations) { return }
-    state.addLink(ASCIIBytes.buffer(url), kind: kind, nofollow: relTokens.contains(.nofollow))
+    state.linkElement(kind: kind, url: ASCIIBytes.buffer(url), rel: rel.map { ASCIIBytes.buffer($0) })
 }
 
 private func metaElement(_ attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, state: ExtractionState) {
@@ -214,17 +212,9 @@ private func metaElement(_ attributes: UnsafeMutablePointer<UnsafePointer<xmlCha
         index += 2
     }
     guard let content else { return }
-    let contentBytes = ASCIIBytes.buffer(content)
-    if let name, ASCIIBytes.equals(ASCIIBytes.trimmed(ASCIIBytes.buffer(name)), "robots") {
-        let directives = RobotsDirectives(contentBytes)
-        state.foundRobots(nofollow: directives.nofollow, noindex: directives.noindex)
-    }
-    if let httpEquiv, ASCIIBytes.equals(ASCIIBytes.trimmed(ASCIIBytes.buffer(httpEquiv)), "content-type"),
-       let charset = ContentTypeCharset.label(in: contentBytes) {
-        state.foundCharset(charset)
-    }
-    if let httpEquiv, ASCIIBytes.equals(ASCIIBytes.trimmed(ASCIIBytes.buffer(httpEquiv)), "refresh"),
-       let target = MetaRefresh.url(in: contentBytes) {
-        state.addLink(target, kind: .refresh, nofollow: false)
-    }
+    state.metaElement(
+        name: name.map { ASCIIBytes.buffer($0) },
+        httpEquiv: httpEquiv.map { ASCIIBytes.buffer($0) },
+        content: ASCIIBytes.buffer(content)
+    )
 }

@@ -44,3 +44,45 @@ struct ContentTypeTests {
         #expect(seen.count == 100_000)
     }
 }
+
+/// The byte-level Content-Type readers against the String-based ones they replaced (kept here as
+/// the reference), on the awkward spellings a server may send.
+@Suite("Content types: byte-level parsing matches the reference")
+struct ContentTypeReferenceTests {
+    static let headers = [
+        "text/html", " Text/HTML ; charset=UTF-8", "text/html;charset=utf-8", "text/html; charset=\"utf-8\"",
+        "text/html; charset=", "text/html; charset= ", "text/html; charset=\"\"", "text/html; charset=\"",
+        "text/html; =utf-8; charset=latin1", "text/html; charset=; charset=utf-8", "text/html;;charset=koi8-r",
+        "text/html; CHARSET = \" sjis \" ", "text/html; charset==x", "text/html; foo=bar; charset=big5; charset=x",
+        "\ttext/html\t;\tcharset\t=\tutf-8\t", "\u{0C}text/html\u{0C}", "application/XHTML+xml; q=1", "",
+        ";", "; charset=utf-8", "text/plain; charset=utf-8", "text/htmlx", "text/html5", "tëxt/html; charset=ü",
+        "text/html; charset=\"a\"b\"", "text/html; charset", "text/html; charset utf-8",
+        ";;charset=x;charset=y", "; ;charset=x", ";charset=x", "text/html;", "text/html; charset=x;",
+    ]
+
+    static func referenceMediaType(_ contentType: String) -> Substring {
+        let end = contentType.firstIndex(of: ";") ?? contentType.endIndex
+        return contentType[..<end].trimmingASCIIWhitespace()
+    }
+
+    static func referenceCharset(_ contentType: String) -> String? {
+        for parameter in contentType.split(separator: ";").dropFirst() {
+            let pair = parameter.split(separator: "=", maxSplits: 1)
+            guard pair.count == 2, pair[0].trimmingASCIIWhitespace().lowercased() == "charset" else { continue }
+            var value = pair[1].trimmingASCIIWhitespace()
+            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 {
+                value = value.dropFirst().dropLast()
+            }
+            return value.isEmpty ? nil : String(value)
+        }
+        return nil
+    }
+
+    @Test(arguments: headers)
+    func sameAnswers(_ header: String) {
+        #expect(ContentType.mediaType(header) == Self.referenceMediaType(header))
+        let type = Self.referenceMediaType(header).lowercased()
+        #expect(ContentType.isHTML(header) == (type == "text/html" || type == "application/xhtml+xml"))
+        #expect(ContentType.charset(header) == Self.referenceCharset(header))
+    }
+}

@@ -1,5 +1,6 @@
 import CurlTransport
 import DemoSite
+import Synchronization
 import Testing
 
 extension CurlClientTests {
@@ -56,6 +57,44 @@ extension CurlClientTests {
                     #expect(client.transfersInFlight == 0)
                     print("cancellation returned after \(Int(elapsed * 1000)) ms")
                 }
+            }
+        }
+
+        @Test func anInstalledCancelAbortsTheTransferFromOutside() async throws {
+            try await withServer({ _ in ServerResponse(headerDelay: .seconds(10)) }) { server in
+                try await withClient { client in
+                    let abort = Mutex<(@Sendable () -> Void)?>(nil)
+                    // The awaiting task is never cancelled: the abort comes through the installed closure.
+                    let task = Task {
+                        await client.perform(TransferRequest(url: server.baseURL + "/slow"), installCancel: { cancel in
+                            abort.withLock { $0 = cancel }
+                        })
+                    }
+                    while client.transfersInFlight == 0 { try await Task.sleep(for: .milliseconds(5)) }
+                    try await Task.sleep(for: .milliseconds(50))
+                    let start = ContinuousClock.now
+                    let cancel = abort.withLock { $0 }
+                    #expect(cancel != nil)
+                    cancel?()
+                    let response = await task.value
+                    #expect(response.error?.code == .cancelled)
+                    #expect(seconds(since: start) < 0.5, "cancellation took \(seconds(since: start)) s")
+                    #expect(client.transfersInFlight == 0)
+                    cancel?()  // a second call after the end is harmless
+                }
+            }
+        }
+
+        @Test func anInstalledCancelBeforeSubmissionNeverStartsATransfer() async throws {
+            try await withServer({ _ in .text("ok") }) { server in
+                try await withClient { client in
+                    let response = await client.perform(TransferRequest(url: server.baseURL + "/"), installCancel: { cancel in
+                        cancel()  // cancelled before the transfer reaches the loop
+                    })
+                    #expect(response.error?.code == .cancelled)
+                    #expect(client.maxTransfersInFlight == 0)
+                }
+                #expect(server.stats.totalRequests == 0)
             }
         }
 

@@ -13,6 +13,7 @@ public struct CrawlConfiguration: Sendable {
     /// Most URLs admitted to the crawl (each gets one record). nil = unlimited.
     public var maxPages: Int?
     public var scope: ScopeMode
+    /// Redirect hops followed per URL; at most 255 (more are treated as 255).
     public var maxRedirects: Int
     /// Most fetches in flight to one host (scheme + host + port).
     public var hostConcurrency: Int
@@ -49,7 +50,7 @@ public struct CrawlConfiguration: Sendable {
         self.maxDepth = maxDepth
         self.maxPages = maxPages
         self.scope = scope
-        self.maxRedirects = max(0, maxRedirects)
+        self.maxRedirects = min(255, max(0, maxRedirects))  // a job counts its hops in a byte
         self.hostConcurrency = max(1, hostConcurrency ?? concurrency)
         self.parseQueueCapacity = max(1, parseQueueCapacity ?? max(1, parseWorkers) * 2)
     }

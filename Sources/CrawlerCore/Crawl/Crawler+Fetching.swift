@@ -24,7 +24,7 @@ extension Crawler {
         let (retried, hostCancelled, toCancel, decided) = update { dispatch, now in
             dispatch.fetchesInFlight -= 1
             var decided: [(FetchJob, Outcome)] = []
-            var toCancel: [Task<Result<FetchResponse, FetchFailure>, Never>] = []
+            var toCancel: [FetchCancellation] = []
             if let failed = Self.attemptFailed(result) {
                 toCancel = countAttempt(&dispatch, host: host, failed: failed, now: now, decided: &decided)
             }
@@ -108,7 +108,7 @@ extension Crawler {
             return stopHere(refused, target: refused == .urlTooLong ? nil : targetURL.href,
                             error: refused == .urlTooLong ? "redirect target longer than --max-url-length" : "redirect target path looks like a trap")
         }
-        guard job.redirects < configuration.maxRedirects else {
+        guard job.redirects < min(configuration.maxRedirects, 255) else {
             return stopHere(.redirectLimit, target: targetURL.href,
                             error: "more than \(configuration.maxRedirects) redirects")
         }

@@ -53,14 +53,7 @@ extension Crawler {
         _ candidates: [(FetchJob, URLFingerprint)], content: (hash: UInt64, url: String)? = nil
     ) -> (admitted: Int, overHostLimit: Int, decided: [(FetchJob, Outcome)], duplicateOf: String?) {
         update { dispatch, now in
-            var duplicateOf: String?
-            if let content {
-                if let first = dispatch.firstURLByContent[content.hash] {
-                    duplicateOf = first
-                } else {
-                    dispatch.firstURLByContent[content.hash] = content.url
-                }
-            }
+            let duplicateOf = content.flatMap { dispatch.firstURLs.firstURL(for: $0.hash, recording: $0.url) }
             var admitted = 0
             var overHostLimit = 0
             var decided: [(FetchJob, Outcome)] = []

@@ -30,11 +30,9 @@ public final class Crawler: Sendable {
         /// Hosts (scheme://host:port) with at least one record, to tell when every host was cancelled.
         var hostsRecorded: Set<String> = []
         /// The first URL recorded with each body hash, to mark later identical pages (`duplicate_of`).
-        /// The String shares the job's URL storage, so an entry costs the dictionary slot and keeps
-        /// that URL alive.
-        var firstURLByContent: [UInt64: String] = [:]
+        var firstURLs = FirstURLIndex()
         /// Fetches in flight, so a cancelled host's (or, on a hard stop, every) transfer can be aborted.
-        var fetches: [UInt64: (host: String, task: Task<Result<FetchResponse, FetchFailure>, Never>)] = [:]
+        var fetches: [UInt64: (host: String, cancellation: FetchCancellation)] = [:]
         /// In-flight transfers are being cancelled (error budget, second signal, end of a grace period).
         var hardStopped = false
         /// The instant the armed timer fires, if one is armed.

@@ -2,6 +2,11 @@ import CrawlURL
 
 /// One URL's way through the crawl: admitted to the frontier, fetched (following redirects hop by hop,
 /// each hop queued at its own host), maybe parsed, and finally recorded once.
+///
+/// Every queued URL is one of these, so its size is the frontier's memory per URL: the layout keeps
+/// it at 128 bytes (it was 264). Times are nanoseconds in `Int64`, counters are narrow, and what only
+/// a redirected job needs (the hop being fetched and the hops before it) lives in a shared box that
+/// almost no job allocates. The properties keep their plain types for the code that uses them.
 struct FetchJob: Sendable {
     enum Kind: Sendable {
         /// A URL of the crawl: recorded once.
@@ -10,41 +15,108 @@ struct FetchJob: Sendable {
         case robots
     }
 
-    let kind: Kind
+    /// A redirected job's hop to fetch next and the hops before it. Immutable and replaced on every
+    /// change, so copies of a job never share a mutation.
+    private final class Detour: Sendable {
+        let current: WebURL
+        let hops: [URLFingerprint]
+
+        init(current: WebURL, hops: [URLFingerprint]) {
+            self.current = current
+            self.hops = hops
+        }
+    }
+
     /// The URL as admitted (fragment removed): the record's `url`.
     let origin: WebURL
-    let depth: Int
     /// The page the link was found on (nil for seeds).
     let parent: String?
-    /// The hop to fetch next (the origin, or a redirect target).
-    var current: WebURL
-    var redirects = 0
-    /// The origin's fingerprint, and those of the redirect hops after it, to catch loops before the hop
-    /// limit. Separate so that a job that never redirects (almost all) allocates no array.
+    /// The origin's fingerprint (the hops' are in `hops`), to catch loops before the hop limit.
     let originFingerprint: URLFingerprint
-    var hops: [URLFingerprint] = []
-    /// When the first hop started (crawl clock) and its wall-clock time; set at first dispatch.
-    var startedAt: Duration?
-    var fetchedAtMs: Int64 = 0
-    /// Requests made for this URL, counting retries but not redirect hops (1 + retries).
-    var attempts = 0
-    /// When the job last entered a host queue (crawl clock).
-    var queuedAt: Duration = .zero
-    /// Time its requests waited for their host's politeness (token, Crawl-delay, Retry-After,
-    /// backoff) after being queued.
-    var rateWait: Duration = .zero
-    /// The host is rate-limited: the worker reports when the request really starts.
-    var reportsStart = false
+    private var detour: Detour?
     /// What the last run learnt of this URL, when it is re-fetched (`--recrawl-after`).
     var revisit: Revisit?
+    private var startedAtNanoseconds = Int64.min
+    /// The wall-clock time of the first hop's start; set at first dispatch.
+    var fetchedAtMs: Int64 = 0
+    private var queuedAtNanoseconds: Int64 = 0
+    private var rateWaitNanoseconds: Int64 = 0
+    private let depthValue: Int32
+    private var attemptCount: UInt16 = 0
+    /// At most 255 (`CrawlConfiguration.maxRedirects` is capped there).
+    private var redirectCount: UInt8 = 0
+    /// Bit 0: a robots.txt job; bit 1: `reportsStart`.
+    private var flags: UInt8
 
     init(url: WebURL, fingerprint: URLFingerprint, depth: Int, parent: String?, kind: Kind = .page) {
-        self.kind = kind
+        flags = kind == .robots ? 1 : 0
         origin = url
-        current = url
-        self.depth = depth
+        depthValue = Int32(clamping: depth)
         self.parent = parent
         originFingerprint = fingerprint
+    }
+
+    /// Link hops from a seed (0 for seeds).
+    var depth: Int { Int(depthValue) }
+
+    var kind: Kind { flags & 1 == 0 ? .page : .robots }
+
+    /// The host is rate-limited: the worker reports when the request really starts.
+    var reportsStart: Bool {
+        get { flags & 2 != 0 }
+        set { flags = newValue ? flags | 2 : flags & ~2 }
+    }
+
+    /// The hop to fetch next (the origin, or a redirect target).
+    var current: WebURL {
+        get { detour?.current ?? origin }
+        set { detour = Detour(current: newValue, hops: hops) }
+    }
+
+    /// Fingerprints of the redirect hops after the origin (empty for almost every job).
+    var hops: [URLFingerprint] {
+        get { detour?.hops ?? [] }
+        set { detour = Detour(current: current, hops: newValue) }
+    }
+
+    var redirects: Int {
+        get { Int(redirectCount) }
+        set { redirectCount = UInt8(clamping: newValue) }
+    }
+
+    /// Requests made for this URL, counting retries but not redirect hops (1 + retries).
+    var attempts: Int {
+        get { Int(attemptCount) }
+        set { attemptCount = UInt16(clamping: newValue) }
+    }
+
+    /// When the first hop started (crawl clock); set at first dispatch.
+    var startedAt: Duration? {
+        get { startedAtNanoseconds == .min ? nil : .nanoseconds(startedAtNanoseconds) }
+        set { startedAtNanoseconds = newValue.map(Self.nanoseconds) ?? .min }
+    }
+
+    /// When the job last entered a host queue (crawl clock).
+    var queuedAt: Duration {
+        get { .nanoseconds(queuedAtNanoseconds) }
+        set { queuedAtNanoseconds = Self.nanoseconds(newValue) }
+    }
+
+    /// Time its requests waited for their host's politeness (token, Crawl-delay, Retry-After,
+    /// backoff) after being queued.
+    var rateWait: Duration {
+        get { .nanoseconds(rateWaitNanoseconds) }
+        set { rateWaitNanoseconds = Self.nanoseconds(newValue) }
+    }
+
+    /// A crawl-clock instant in whole nanoseconds, saturating (292 years either way).
+    private static func nanoseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        let (whole, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        if overflow { return seconds < 0 ? .min + 1 : .max }
+        let (sum, overflow2) = whole.addingReportingOverflow(attoseconds / 1_000_000_000)
+        if overflow2 { return seconds < 0 ? .min + 1 : .max }
+        return sum == .min ? .min + 1 : sum
     }
 
     /// Whether this chain already went through `fingerprint`.

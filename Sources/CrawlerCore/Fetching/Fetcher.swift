@@ -91,4 +91,30 @@ public struct FetchFailure: Sendable, Error {
 /// `fetch` must return promptly with outcome `.cancelled` when the calling task is cancelled.
 public protocol Fetcher: Sendable {
     func fetch(_ request: FetchRequest) async -> Result<FetchResponse, FetchFailure>
+
+    /// The same fetch, which must also return promptly with `.cancelled` once `cancellation` is
+    /// cancelled, and which calls `willStart` right before the request goes out (a rate-limited
+    /// host's next token counts from there). The default runs `fetch(_:)` in a task of its own,
+    /// calling `willStart` from inside it, and cancels that task; a fetcher that can abort a transfer
+    /// directly (the libcurl one) implements it without the extra task.
+    func fetch(
+        _ request: FetchRequest, cancellation: FetchCancellation, willStart: @escaping @Sendable () -> Void
+    ) async -> Result<FetchResponse, FetchFailure>
+}
+
+extension Fetcher {
+    public func fetch(
+        _ request: FetchRequest, cancellation: FetchCancellation, willStart: @escaping @Sendable () -> Void
+    ) async -> Result<FetchResponse, FetchFailure> {
+        let task = Task {
+            willStart()
+            return await fetch(request)
+        }
+        cancellation.onCancel { task.cancel() }
+        return await withTaskCancellationHandler {
+            await task.value
+        } onCancel: {
+            task.cancel()
+        }
+    }
 }
