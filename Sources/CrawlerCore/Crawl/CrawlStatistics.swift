@@ -2,7 +2,13 @@
 public struct CrawlStatistics: Sendable {
     public var recordsByOutcome: [Outcome: Int] = [:]
     /// Records by HTTP status class ("2xx", "3xx", "4xx", "5xx"); records without status are not counted.
-    public var recordsByStatusClass: [String: Int] = [:]
+    public var recordsByStatusClass: [String: Int] {
+        var classes: [String: Int] = [:]
+        for (index, count) in statusClassCounts.enumerated() where count > 0 { classes["\(index + 1)xx"] = count }
+        return classes
+    }
+    /// Counts for 1xx...5xx: counted under the crawl's lock for every record, so no String is built there.
+    private var statusClassCounts = [Int](repeating: 0, count: 5)
     public var records = 0
     public var failures = 0
     public var bodyBytes = 0
@@ -51,7 +57,7 @@ public struct CrawlStatistics: Sendable {
         if record.isFailure { hosts[record.host, default: HostTally()].failures += 1 }
         recordsByOutcome[record.outcome, default: 0] += 1
         if let status = record.status, status >= 100, status < 600 {
-            recordsByStatusClass["\(status / 100)xx", default: 0] += 1
+            statusClassCounts[status / 100 - 1] += 1
         }
         if record.isFailure { failures += 1 }
         bodyBytes += record.bytes
