@@ -90,8 +90,7 @@ struct FastPathScanner {
             guard let resume else { return false }
             index = resume
         }
-        let closing = startTags * (maxDepth + Self.impliedElementSlack + 1)
-        return stackWork + closing <= SAXCallbacks.maxStackScanWork
+        return withinStackBudget
     }
 
     // MARK: Start tags
@@ -167,6 +166,10 @@ struct FastPathScanner {
         startTags += 1
         if element.kind == .body { chargeStackWalk() }
         if !selfClosing, !element.isVoid { push(nameStart, nameLength) }
+        // bail: the bound only grows, so once it is over the budget the scan would decline at the
+        // end anyway; stopping now keeps the wasted work small (a million unclosed `<a>` tags, which
+        // libxml2 closes one by the next, cross it after about 7,000).
+        guard withinStackBudget else { return nil }
 
         switch element.kind {
         case .svg:
@@ -239,6 +242,7 @@ struct FastPathScanner {
             index = close + 1
         }
         chargeStackWalk()
+        guard withinStackBudget else { return nil }  // bail: as for start tags
         popIfTop(start, length)
         return index
     }
@@ -322,6 +326,13 @@ struct FastPathScanner {
     }
 
     // MARK: Element stack bound
+
+    /// Whether the stack-walk bound (the work charged so far, plus every start tag closed once at the
+    /// deepest stack seen) is still within libxml2's budget. It never decreases.
+    private var withinStackBudget: Bool {
+        let (closing, overflow) = startTags.multipliedReportingOverflow(by: maxDepth + Self.impliedElementSlack + 1)
+        return !overflow && stackWork + closing <= SAXCallbacks.maxStackScanWork
+    }
 
     private mutating func chargeStackWalk() {
         stackWork += stack.count + Self.impliedElementSlack + 1
