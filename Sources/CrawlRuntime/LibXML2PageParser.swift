@@ -1,7 +1,8 @@
 import CrawlerCore
 import HTMLParsing
 
-/// The production page parser: libxml2's SAX HTML parser behind the core's `PageParser` protocol.
+/// The production page parser behind the core's `PageParser` protocol: `HTMLLinkExtractor`, whose
+/// fast-path scanner gives libxml2's answer or hands the page to libxml2's SAX HTML parser.
 /// One instance per parse thread (`HTMLLinkExtractor` is thread-confined and reused across documents).
 public final class LibXML2PageParser: PageParser {
     private let extractor: HTMLLinkExtractor

@@ -40,7 +40,7 @@ struct FrontierFootprintTests {
         // Resident-memory deltas are only printed: other suites allocate in the same process meanwhile.
         // Asserted: the structures themselves. The seen set is a hash set of 8-byte fingerprints (at
         // most 2x slack after a doubling); a queued job is a fixed-size value (URL storage is shared),
-        // kept at 128 bytes (it was 264 before its times, counters and redirect state were packed).
+        // kept at 128 bytes (it was 240 before its times, counters and redirect state were packed).
         #expect(seenStorage <= 24)
         #expect(jobStride <= 128)
     }

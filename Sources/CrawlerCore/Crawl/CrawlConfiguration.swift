@@ -50,7 +50,7 @@ public struct CrawlConfiguration: Sendable {
         self.maxDepth = maxDepth
         self.maxPages = maxPages
         self.scope = scope
-        self.maxRedirects = min(255, max(0, maxRedirects))  // a job counts its hops in a byte
+        self.maxRedirects = max(0, maxRedirects)
         self.hostConcurrency = max(1, hostConcurrency ?? concurrency)
         self.parseQueueCapacity = max(1, parseQueueCapacity ?? max(1, parseWorkers) * 2)
     }

@@ -108,9 +108,10 @@ extension Crawler {
             return stopHere(refused, target: refused == .urlTooLong ? nil : targetURL.href,
                             error: refused == .urlTooLong ? "redirect target longer than --max-url-length" : "redirect target path looks like a trap")
         }
-        guard job.redirects < min(configuration.maxRedirects, 255) else {
+        let maxRedirects = min(configuration.maxRedirects, FetchJob.maxRedirects)
+        guard job.redirects < maxRedirects else {
             return stopHere(.redirectLimit, target: targetURL.href,
-                            error: "more than \(configuration.maxRedirects) redirects")
+                            error: "more than \(maxRedirects) redirects")
         }
         let fingerprint = URLFingerprint(key: key(of: targetURL))
         guard !job.visited(fingerprint) else {

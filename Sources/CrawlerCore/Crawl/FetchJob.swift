@@ -4,7 +4,7 @@ import CrawlURL
 /// each hop queued at its own host), maybe parsed, and finally recorded once.
 ///
 /// Every queued URL is one of these, so its size is the frontier's memory per URL: the layout keeps
-/// it at 128 bytes (it was 264). Times are nanoseconds in `Int64`, counters are narrow, and what only
+/// it at 128 bytes (it was 240). Times are nanoseconds in `Int64`, counters are narrow, and what only
 /// a redirected job needs (the hop being fetched and the hops before it) lives in a shared box that
 /// almost no job allocates. The properties keep their plain types for the code that uses them.
 struct FetchJob: Sendable {
@@ -43,7 +43,7 @@ struct FetchJob: Sendable {
     private var rateWaitNanoseconds: Int64 = 0
     private let depthValue: Int32
     private var attemptCount: UInt16 = 0
-    /// At most 255 (`CrawlConfiguration.maxRedirects` is capped there).
+    /// Counted in a byte: see `maxRedirects`.
     private var redirectCount: UInt8 = 0
     /// Bit 0: a robots.txt job; bit 1: `reportsStart`.
     private var flags: UInt8
@@ -55,6 +55,10 @@ struct FetchJob: Sendable {
         self.parent = parent
         originFingerprint = fingerprint
     }
+
+    /// The most redirect hops a job can count; the crawl follows at most this many whatever
+    /// `CrawlConfiguration.maxRedirects` says.
+    static let maxRedirects = Int(UInt8.max)
 
     /// Link hops from a seed (0 for seeds).
     var depth: Int { Int(depthValue) }
