@@ -68,7 +68,7 @@ struct HostSchedulerTests {
         var scheduler = HostScheduler<String>(hostConcurrency: 1)
         scheduler.enqueue("a0", host: "a", depth: 0, now: .zero)
         scheduler.enqueue("b0", host: "b", depth: 2, now: .zero)
-        #expect(Set(scheduler.drainAll()) == ["a0", "b0"])
+        #expect(Set(scheduler.drainAll().map { "\($0.host):\($0.item)" }) == ["a:a0", "b:b0"])
         #expect(scheduler.queuedCount == 0)
         guard case .empty = scheduler.next(now: .zero) else {
             Issue.record("expected nothing to be ready")

@@ -10,7 +10,7 @@ import RobotsTxt
 /// they are queued, not active, while they wait for their host. A host's robots.txt fetch is a queued
 /// or active job too, so the termination predicate covers it.
 struct CrawlState {
-    var scheduler: HostScheduler<FetchJob>
+    var scheduler: HostScheduler<QueuedJob>
     var seen = SeenSet()
     private(set) var politeness: HostPoliteness
     private(set) var admitted = 0
@@ -122,11 +122,12 @@ struct CrawlState {
     private mutating func place(_ job: FetchJob, now: Duration) -> Admission {
         var job = job
         job.queuedAt = now
-        if cancelledHosts.contains(job.hostKey) {
+        let host = job.hostKey
+        if cancelledHosts.contains(host) {
             active += 1
             return .record(job, .errorBudgetExhausted)
         }
-        switch politeness.verdict(host: job.hostKey, path: job.current.requestTarget, now: now) {
+        switch politeness.verdict(host: host, path: job.current.requestTarget, now: now) {
         case .refused(let outcome):
             active += 1
             return .record(job, outcome)
@@ -135,7 +136,7 @@ struct CrawlState {
         case .allowed, .pending:
             break
         }
-        scheduler.enqueue(job, host: job.hostKey, depth: job.depth, now: now)
+        scheduler.enqueue(QueuedJob(job, hostKey: host), host: host, depth: job.depth, now: now)
         return .queued
     }
 
@@ -204,8 +205,9 @@ struct CrawlState {
     mutating func next(now: Duration) -> Next {
         guard !isStopping else { return .none }
         switch scheduler.next(now: now) {
-        case .item(var job, let host, let readyAt):
+        case .item(let queued, let host, let readyAt):
             active += 1
+            var job = queued.job(hostKey: host)
             job.rateWait += max(.zero, min(now, readyAt) - job.queuedAt)
             job.reportsStart = scheduler.awaitsStart(host: host)
             return .job(job)
@@ -256,7 +258,8 @@ struct CrawlState {
             break
         }
         active -= 1
-        scheduler.enqueuePriority(job, host: job.hostKey, now: now)
+        let host = job.hostKey
+        scheduler.enqueuePriority(QueuedJob(job, hostKey: host), host: host, now: now)
         return .queued
     }
 
@@ -267,7 +270,8 @@ struct CrawlState {
         var job = job
         job.queuedAt = now
         active -= 1
-        scheduler.enqueuePriority(job, host: job.hostKey, now: now)
+        let host = job.hostKey
+        scheduler.enqueuePriority(QueuedJob(job, hostKey: host), host: host, now: now)
         return true
     }
 
@@ -314,16 +318,16 @@ struct CrawlState {
                 return dropHost(host, outcome: .crawlDelayTooLong, now: now)
             }
             applyRate(host: host, now: now)
-            let refused = scheduler.removeQueued(host: host, now: now) { !rules.isAllowed(path: $0.current.requestTarget) }
+            let refused = scheduler.removeQueued(host: host, now: now) { !rules.isAllowed(path: $0.requestTarget(hostKey: host)) }
             scheduler.openGate(host: host, now: now)
             active += refused.count
-            return refused.map { ($0, .robotsDisallowed) }
+            return refused.map { ($0.job(hostKey: host), .robotsDisallowed) }
         case .unreachable, .cancelled:
             if case .unreachable = result, let wait = politeness.robotsFailed(host: host, jitter: jitter) {
                 // Try again later; the host stays gated meanwhile (RFC 9309: disallow all until then).
                 var again = robotsJob
                 again.queuedAt = now
-                scheduler.enqueueGate(again, host: host, now: now)
+                scheduler.enqueueGate(QueuedJob(again, hostKey: host), host: host, now: now)
                 scheduler.delay(host: host, until: now + wait, now: now)
                 return []
             }
@@ -336,13 +340,14 @@ struct CrawlState {
         let dropped = scheduler.removeQueued(host: host, now: now) { _ in true }
         scheduler.openGate(host: host, now: now)
         active += dropped.count
-        return dropped.map { ($0, outcome) }
+        return dropped.map { ($0.job(hostKey: host), outcome) }
     }
 
     private mutating func enqueueRobots(for url: WebURL, now: Duration) {
         guard var robots = FetchJob.robots(for: url) else { return }
         robots.queuedAt = now
-        scheduler.enqueueGate(robots, host: url.hostKey, now: now)
+        let host = url.hostKey
+        scheduler.enqueueGate(QueuedJob(robots, hostKey: host), host: host, now: now)
     }
 
     private mutating func applyRate(host: String, now: Duration) {
@@ -356,7 +361,7 @@ struct CrawlState {
     /// it later are decided at admission. Returns the page jobs to record (each is now active).
     mutating func cancelHost(_ host: String, now: Duration) -> [(FetchJob, Outcome)] {
         guard cancelledHosts.insert(host).inserted else { return [] }
-        let pages = scheduler.drain(host: host, now: now).filter { $0.kind == .page }
+        let pages = scheduler.drain(host: host, now: now).filter { $0.kind == .page }.map { $0.job(hostKey: host) }
         active += pages.count
         return pages.map { ($0, .errorBudgetExhausted) }
     }
@@ -370,8 +375,8 @@ struct CrawlState {
     mutating func stop() -> [FetchJob] {
         isStopping = true
         let dropped = scheduler.drainAll()
-        droppedAtStop += dropped.filter { $0.kind == .page }.count
-        return dropped
+        droppedAtStop += dropped.filter { $0.item.kind == .page }.count
+        return dropped.map { $0.item.job(hostKey: $0.host) }
     }
 
     /// URLs left in the store when the crawl stopped (they are fetched by the next run).

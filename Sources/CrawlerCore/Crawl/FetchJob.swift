@@ -56,6 +56,22 @@ struct FetchJob: Sendable {
         originFingerprint = fingerprint
     }
 
+    /// A job that never started, rebuilt from what `QueuedJob` keeps of it.
+    init(unstarted url: WebURL, fingerprint: URLFingerprint, depth: Int, parent: String?, revisit: Revisit?, queuedAtNanoseconds: Int64) {
+        self.init(url: url, fingerprint: fingerprint, depth: depth, parent: parent)
+        self.revisit = revisit
+        self.queuedAtNanoseconds = queuedAtNanoseconds
+    }
+
+    /// For a job that never started (a page job with no attempt, hop, start time or rate wait yet),
+    /// when it was queued: the one field it holds beyond its URL, parent, depth, fingerprint and
+    /// revisit. Nil for any other job. `QueuedJob` keeps such a job in its compact form.
+    var unstartedQueuedAtNanoseconds: Int64? {
+        guard flags == 0, detour == nil, attemptCount == 0, redirectCount == 0, startedAtNanoseconds == .min,
+              fetchedAtMs == 0, rateWaitNanoseconds == 0 else { return nil }
+        return queuedAtNanoseconds
+    }
+
     /// The most redirect hops a job can count; the crawl follows at most this many whatever
     /// `CrawlConfiguration.maxRedirects` says.
     static let maxRedirects = Int(UInt8.max)

@@ -46,6 +46,9 @@ struct HostQueue<Item> {
         while lowestNonEmpty < levels.count {
             if let item = levels[lowestNonEmpty].popFirst() {
                 count -= 1
+                // A drained level gives its storage back (a deque keeps its capacity otherwise), so
+                // the memory a level took at its peak can serve the levels after it.
+                if levels[lowestNonEmpty].isEmpty { levels[lowestNonEmpty] = Deque() }
                 return item
             }
             lowestNonEmpty += 1

@@ -1,10 +1,11 @@
 /// The set of URL fingerprints this run has admitted (queued, fetched, or reached by a redirect).
 /// Each distinct dedup key is admitted at most once per run.
 public struct SeenSet: Sendable {
-    private var fingerprints: Set<UInt64>
+    // Fingerprints are splitmix64-finalised hashes: the table uses them as their own hash.
+    private var fingerprints: FingerprintTable
 
     public init(minimumCapacity: Int = 1024) {
-        fingerprints = Set(minimumCapacity: minimumCapacity)
+        fingerprints = FingerprintTable(minimumCapacity: minimumCapacity, mapsValues: false)
     }
 
     /// Inserts the fingerprint; returns false if it was already present.
@@ -19,6 +20,6 @@ public struct SeenSet: Sendable {
 
     public var count: Int { fingerprints.count }
 
-    /// Bytes the set's storage takes: 8 per slot, plus its occupancy bitmap (a bit per slot).
-    public var storageBytes: Int { fingerprints.capacity * 8 + fingerprints.capacity / 8 }
+    /// Bytes the set's storage takes: 8 per slot.
+    public var storageBytes: Int { fingerprints.capacity * 8 }
 }

@@ -214,12 +214,12 @@ struct HostScheduler<Item> {
         return removed
     }
 
-    /// Removes and returns every queued item of every host (cancellation).
-    mutating func drainAll() -> [Item] {
-        var all: [Item] = []
+    /// Removes and returns every queued item of every host, with its host (cancellation).
+    mutating func drainAll() -> [(item: Item, host: String)] {
+        var all: [(item: Item, host: String)] = []
         for host in Array(slots.keys) {
             guard var slot = slots.removeValue(forKey: host) else { continue }  // taken out: see `next`
-            all.append(contentsOf: slot.queue.removeAll())
+            all.append(contentsOf: slot.queue.removeAll().map { ($0, host) })
             slot.scheduledSequence = nil
             slots[host] = slot
             collectIfIdle(host, now: .zero)
