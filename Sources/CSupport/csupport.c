@@ -13,3 +13,11 @@ void crawl_return_large_blocks_to_system(long threshold) {
     (void)threshold;
 #endif
 }
+
+void crawl_keep_free_heap(long threshold) {
+#if defined(__GLIBC__)
+    mallopt(M_TRIM_THRESHOLD, (int)threshold);
+#else
+    (void)threshold;
+#endif
+}

@@ -11,6 +11,9 @@ final class CurlEasyHandle {
     /// CURLOPT_ERRORBUFFER storage; curl writes a NUL-terminated message here on failure.
     let errorBuffer: UnsafeMutablePointer<CChar>
 
+    /// CURLOPT_BUFFERSIZE: bytes of one receive.
+    static let receiveBufferBytes = 64 << 10
+
     /// Returns nil when libcurl cannot create a handle or rejects a static option.
     init?(configuration: CurlClientConfiguration, resolve: UnsafeMutablePointer<curl_slist>?) {
         guard let raw = curl_easy_init() else { return nil }
@@ -39,6 +42,9 @@ final class CurlEasyHandle {
         check(ccurl_easy_setopt_write_function(raw, CURLOPT_HEADERFUNCTION, curlHeaderCallback))
         check(ccurl_easy_setopt_xferinfo_function(raw, curlXferInfoCallback))
         check(ccurl_easy_setopt_long(raw, CURLOPT_NOPROGRESS, 0))
+        // A 64 KiB receive buffer (the default is 16 KiB): a typical page arrives in one recv and one
+        // write callback instead of two or three, which measurably cuts the loop thread's work.
+        check(ccurl_easy_setopt_long(raw, CURLOPT_BUFFERSIZE, Self.receiveBufferBytes))
         // Every new connection's resolved address passes the transfer's address policy.
         check(ccurl_easy_setopt_opensocket_function(raw, curlOpenSocketCallback))
         // "" disables proxies, including those from the environment.

@@ -66,6 +66,8 @@ public struct TransferResponse: Sendable {
     /// Compares UTF-8 bytes folding only ASCII letters: header names are ASCII tokens, and this
     /// avoids Unicode case mapping on a hot path.
     static func asciiCaseInsensitiveEqual(_ a: String, _ b: String) -> Bool {
+        // Native strings know their UTF-8 count: most names differ in length, and stop here.
+        guard a.utf8.count == b.utf8.count else { return false }
         var ai = a.utf8.makeIterator()
         var bi = b.utf8.makeIterator()
         while true {

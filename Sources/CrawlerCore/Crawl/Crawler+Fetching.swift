@@ -18,7 +18,8 @@ extension Crawler {
         let result = await runFetch(request, host: host, reportsStart: job.reportsStart)
         let feedback = HostFeedback(result, wallClockSeconds: Double(clock.wallClockMilliseconds()) / 1000)
         let canRetry = job.attempts <= configuration.politeness.retries
-        let jitter = Double.random(in: 0.5...1.5)
+        // Drawn only when a delay is computed: the system generator is a getrandom call.
+        let jitter = feedback.delaysHost ? Double.random(in: 0.5...1.5) : 1
         // One update: the host's feedback (delay, rate) and the error budget are applied before its slot
         // is freed, so no waiting worker can start the host's next URL in between.
         let (retried, hostCancelled, toCancel, decided) = update { dispatch, now in
@@ -195,7 +196,7 @@ extension Crawler {
         if let journal, let cacheable {
             journal.robotsFetched(host: host, body: cacheable, fetchedAtMs: clock.wallClockMilliseconds())
         }
-        let jitter = Double.random(in: 0.5...1.5)
+        let jitter = if case .unreachable = result { Double.random(in: 0.5...1.5) } else { 1.0 }
         let fetchResult = result
         let warnings = parseWarnings
         let decided = update { dispatch, now in

@@ -3,10 +3,11 @@ import CrawlURL
 /// One URL's way through the crawl: admitted to the frontier, fetched (following redirects hop by hop,
 /// each hop queued at its own host), maybe parsed, and finally recorded once.
 ///
-/// Every queued URL is one of these, so its size is the frontier's memory per URL: the layout keeps
-/// it at 128 bytes (it was 240). Times are nanoseconds in `Int64`, counters are narrow, and what only
-/// a redirected job needs (the hop being fetched and the hops before it) lives in a shared box that
-/// almost no job allocates. The properties keep their plain types for the code that uses them.
+/// The host queues hold the compact `QueuedJob` instead (80 bytes), so this layout matters for jobs
+/// in flight and waiting to be parsed. It is 128 bytes (it was 240): times are nanoseconds in
+/// `Int64`, counters are narrow, and what only a redirected job needs (the hop being fetched and the
+/// hops before it) lives in a shared box that almost no job allocates. The properties keep their
+/// plain types for the code that uses them.
 struct FetchJob: Sendable {
     enum Kind: Sendable {
         /// A URL of the crawl: recorded once.

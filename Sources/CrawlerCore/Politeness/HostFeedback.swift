@@ -27,6 +27,14 @@ enum HostFeedback {
         }
     }
 
+    /// Whether applying it may delay the host (the only use of its jitter).
+    var delaysHost: Bool {
+        switch self {
+        case .throttle, .backoff: return true
+        case .success, .none: return false
+        }
+    }
+
     /// Applies the feedback to the host; returns true when the job was queued again for a retry.
     /// A throttling answer slows the host whether or not the job has retries left.
     func apply(to state: inout CrawlState, job: FetchJob, canRetry: Bool, jitter: Double, now: Duration) -> Bool {
