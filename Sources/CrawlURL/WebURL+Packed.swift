@@ -1,26 +1,31 @@
 extension WebURL {
-    /// A `WebURL` in 35 bytes instead of 48, and often without its own heap string: the form for URLs
-    /// that wait in large numbers (the crawl's per-host queues).
+    /// A `WebURL` in fewer bytes, for URLs that wait in large numbers (the crawl's per-host queues).
     ///
-    /// The component offsets take 16 bits instead of 32, so only URLs shorter than 65,535 bytes pack.
-    /// Packed beside its host key (`packed(omittingOrigin:)`), a URL keeps only what follows its
-    /// origin, from the path on: the origin is the start of the host key, which the queue holding it
-    /// knows already. A path and query of up to 15 bytes then fit in the `String` itself, with no
-    /// heap allocation at all; a longer one still saves the origin's bytes. Unpacking gives back an
-    /// equal value with the same offsets; nothing is parsed again.
+    /// The component offsets take 16 bits instead of 32 (`Layout`, 19 bytes), so only URLs shorter
+    /// than 65,535 bytes pack. Packed beside its host key (`packed(omittingOrigin:)`), a URL keeps only
+    /// what follows its origin, from the path on: the origin is the start of the host key, which the
+    /// queue holding it knows already. The stored part can live in a `String` (`Packed`) or in any
+    /// byte storage the holder manages (`init(unpacking:hostKey:storedUTF8:)`). Unpacking gives back
+    /// an equal value with the same offsets; nothing is parsed again.
     public struct Packed: Sendable {
-        /// The serialisation, or only its part from the path on when `originOmitted`.
-        let stored: String
+        /// The serialisation, or only its part from the path on when `layout.originOmitted`.
+        public let stored: String
+        public let layout: Layout
+    }
+
+    /// A packed URL's components, in 16-bit offsets into the whole serialisation.
+    public struct Layout: Sendable {
         let schemeEnd: UInt16
         let usernameEnd: UInt16
         let hostStart: UInt16
         let hostEnd: UInt16
         let pathStart: UInt16
-        let queryStart: UInt16      // `Packed.absent` when absent
+        let queryStart: UInt16      // `Layout.absent` when absent
         let fragmentStart: UInt16   // likewise
         let portValue: UInt16
         let kind: SchemeKind
         let flags: UInt8
+        /// Whether the stored part starts at the path (the origin comes from the host key).
         let originOmitted: Bool
 
         /// "No such component": never a real offset, as a packed URL is shorter than this.
@@ -28,24 +33,42 @@ extension WebURL {
     }
 
     /// This URL packed whole, or nil when it is 65,535 bytes or longer.
-    public var packed: Packed? { pack(omittingOrigin: false) }
+    public var packed: Packed? {
+        layout(omittingOrigin: false).map { Packed(stored: serialization, layout: $0) }
+    }
 
     /// This URL packed without its origin when `hostKey` (this URL's `hostKey`) begins with it, which
     /// it does unless the URL has credentials; whole otherwise. Nil when 65,535 bytes or longer.
     /// Unpack with `init(unpacking:hostKey:)` and the same host key.
     public func packed(omittingOrigin hostKey: String) -> Packed? {
-        let origin = Int(pathStart)
-        let omits = hostKey.utf8.count >= origin && hostKey.utf8.prefix(origin).elementsEqual(serialization.utf8.prefix(origin))
-        return pack(omittingOrigin: omits)
+        let omits = originIsPrefix(of: hostKey)
+        return layout(omittingOrigin: omits).map {
+            Packed(stored: omits ? slice(Int(pathStart), totalLength) : serialization, layout: $0)
+        }
     }
 
-    private func pack(omittingOrigin: Bool) -> Packed? {
-        guard totalLength < Int(Packed.absent) else { return nil }
-        func narrow(_ offset: UInt32) -> UInt16 {
-            offset == WebURL.absent ? Packed.absent : UInt16(truncatingIfNeeded: offset)
+    /// Like `packed(omittingOrigin:)`, for a caller that keeps the stored part in its own storage:
+    /// `body` gets the layout and the bytes to keep, with no `String` made. Nil when the URL does not pack.
+    public func withPacked<R>(omittingOrigin hostKey: String, _ body: (Layout, UnsafeRawBufferPointer) throws -> R) rethrows -> R? {
+        let omits = originIsPrefix(of: hostKey)
+        guard let layout = layout(omittingOrigin: omits) else { return nil }
+        var serialization = serialization
+        return try serialization.withUTF8 { bytes in
+            try body(layout, UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[(omits ? Int(pathStart) : 0)...])))
         }
-        return Packed(
-            stored: omittingOrigin ? slice(Int(pathStart), totalLength) : serialization,
+    }
+
+    private func originIsPrefix(of hostKey: String) -> Bool {
+        let origin = Int(pathStart)
+        return hostKey.utf8.count >= origin && hostKey.utf8.prefix(origin).elementsEqual(serialization.utf8.prefix(origin))
+    }
+
+    private func layout(omittingOrigin: Bool) -> Layout? {
+        guard totalLength < Int(Layout.absent) else { return nil }
+        func narrow(_ offset: UInt32) -> UInt16 {
+            offset == WebURL.absent ? Layout.absent : UInt16(truncatingIfNeeded: offset)
+        }
+        return Layout(
             schemeEnd: narrow(schemeEnd), usernameEnd: narrow(usernameEnd),
             hostStart: narrow(hostStart), hostEnd: narrow(hostEnd), pathStart: narrow(pathStart),
             queryStart: narrow(queryStart), fragmentStart: narrow(fragmentStart), portValue: portValue,
@@ -55,26 +78,39 @@ extension WebURL {
     /// The URL that was packed. `hostKey` is the one it was packed beside (unused when it was packed
     /// whole).
     public init(unpacking packed: Packed, hostKey: String = "") {
+        var stored = packed.stored
+        self = stored.withUTF8 { WebURL(unpacking: packed.layout, hostKey: hostKey, storedUTF8: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The URL that was packed, its stored part (`Packed.stored`'s bytes) kept by the caller.
+    public init(unpacking layout: Layout, hostKey: String, storedUTF8 stored: UnsafeRawBufferPointer) {
         func widen(_ offset: UInt16) -> UInt32 {
-            offset == Packed.absent ? WebURL.absent : UInt32(offset)
+            offset == Layout.absent ? WebURL.absent : UInt32(offset)
         }
-        if packed.originOmitted {
-            var whole = String(decoding: hostKey.utf8.prefix(Int(packed.pathStart)), as: UTF8.self)
-            whole.reserveCapacity(Int(packed.pathStart) + packed.stored.utf8.count)
-            whole.append(packed.stored)
-            serialization = whole
-        } else {
-            serialization = packed.stored
+        let origin = layout.originOmitted ? Int(layout.pathStart) : 0
+        // One allocation: the origin from the host key, then the stored bytes (ASCII: a serialisation).
+        serialization = String(unsafeUninitializedCapacity: origin + stored.count) { buffer in
+            guard let base = buffer.baseAddress else { return 0 }
+            var hostKey = hostKey
+            hostKey.withUTF8 { key in
+                // The queue that packed the URL passes the same key back: a shorter one is a bug.
+                precondition(key.count >= origin, "unpacked beside a host key that is not its own")
+                if origin > 0, let keyBase = key.baseAddress { base.initialize(from: keyBase, count: origin) }
+            }
+            if let source = stored.baseAddress, !stored.isEmpty {
+                UnsafeMutableRawPointer(base + origin).copyMemory(from: source, byteCount: stored.count)
+            }
+            return origin + stored.count
         }
-        schemeEnd = widen(packed.schemeEnd)
-        usernameEnd = widen(packed.usernameEnd)
-        hostStart = widen(packed.hostStart)
-        hostEnd = widen(packed.hostEnd)
-        pathStart = widen(packed.pathStart)
-        queryStart = widen(packed.queryStart)
-        fragmentStart = widen(packed.fragmentStart)
-        portValue = packed.portValue
-        kind = packed.kind
-        flags = packed.flags
+        schemeEnd = widen(layout.schemeEnd)
+        usernameEnd = widen(layout.usernameEnd)
+        hostStart = widen(layout.hostStart)
+        hostEnd = widen(layout.hostEnd)
+        pathStart = widen(layout.pathStart)
+        queryStart = widen(layout.queryStart)
+        fragmentStart = widen(layout.fragmentStart)
+        portValue = layout.portValue
+        kind = layout.kind
+        flags = layout.flags
     }
 }

@@ -27,15 +27,16 @@ struct FrontierFootprintTests {
 
         let beforeQueue = Self.heapBytes()
         var scheduler = HostScheduler<QueuedJob>(hostConcurrency: 2)
+        var paths = PathArena()
         for url in urls {
             let job = FetchJob(url: url, fingerprint: URLFingerprint(key: url.dedupKey), depth: 1, parent: parent)
             let host = job.hostKey
-            scheduler.enqueue(QueuedJob(job, hostKey: host), host: host, depth: 1, now: .zero)
+            scheduler.enqueue(QueuedJob(job, hostKey: host, paths: &paths), host: host, depth: 1, now: .zero)
         }
         let queuedBytes = Double(Self.heapBytes() - beforeQueue) / Double(count)
         let seenStorage = Double(seen.storageBytes) / Double(count)
         let queuedStride = MemoryLayout<QueuedJob>.stride
-        print(String(format: "frontier footprint: seen set %.1f bytes per URL (storage), %.1f resident; queued job %d bytes (stride), %.1f resident per URL with its path string", seenStorage, seenBytes, queuedStride, queuedBytes))
+        print(String(format: "frontier footprint: seen set %.1f bytes per URL (storage), %.1f resident; queued job %d bytes (stride), %.1f resident per URL with its path bytes", seenStorage, seenBytes, queuedStride, queuedBytes))
         #expect(seen.count == count)
         #expect(scheduler.queuedCount == count)
         // Resident-memory deltas are only printed: other suites allocate in the same process meanwhile.

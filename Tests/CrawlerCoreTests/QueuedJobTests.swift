@@ -13,7 +13,8 @@ struct QueuedJobTests {
     }
 
     private static func roundTrip(_ job: FetchJob) -> FetchJob {
-        QueuedJob(job, hostKey: job.hostKey).job(hostKey: job.hostKey)
+        var paths = PathArena()
+        return QueuedJob(job, hostKey: job.hostKey, paths: &paths).job(hostKey: job.hostKey)
     }
 
     @Test func anUnstartedJobKeepsEverything() throws {
@@ -60,6 +61,41 @@ struct QueuedJobTests {
         // their host key (credentials) or at all (64 KiB or more).
         #expect(variants.prefix(6).allSatisfy { $0.unstartedQueuedAtNanoseconds == nil })
         #expect(variants.suffix(2).allSatisfy { $0.unstartedQueuedAtNanoseconds != nil })
+    }
+
+    @Test func manyJobsShareChunksAndUnpackFromThem() throws {
+        var paths = PathArena()
+        var queued: [(QueuedJob, String, String)] = []
+        // About 3 chunks of paths, one path longer than a chunk among them, and empty paths.
+        for index in 0..<6_000 {
+            let path = index == 2_000 ? "/" + String(repeating: "p", count: PathArena.chunkBytes + 5) : "/section-\(index % 9)/page-\(index).html?q=\(index)"
+            let url = try #require(WebURL.parse("https://h\(index % 3).example\(path)"))
+            let job = FetchJob(url: url, fingerprint: URLFingerprint(key: url.href), depth: 2, parent: nil)
+            queued.append((QueuedJob(job, hostKey: url.hostKey, paths: &paths), url.hostKey, url.href))
+        }
+        for (job, hostKey, href) in queued {
+            #expect(job.job(hostKey: hostKey).current.href == href)
+            #expect(job.requestTarget(hostKey: hostKey) == WebURL.parse(href)?.requestTarget)
+        }
+    }
+
+    @Test func aChunkIsFreedWithItsLastJob() throws {
+        weak var firstChunk: PathChunk?
+        var paths = PathArena()
+        do {
+            let url = try #require(WebURL.parse("http://a.example/x"))
+            let job = QueuedJob(FetchJob(url: url, fingerprint: URLFingerprint(rawValue: 1), depth: 0, parent: nil),
+                                hostKey: url.hostKey, paths: &paths)
+            let bytes: [UInt8] = Array(repeating: 0x61, count: PathArena.chunkBytes)
+            // Nearly fills the job's chunk; the next bytes do not fit, so the arena moves on.
+            firstChunk = bytes.withUnsafeBytes { paths.append(UnsafeRawBufferPointer(rebasing: $0[..<(PathArena.chunkBytes - 200)])).chunk }
+            let second = bytes.withUnsafeBytes { paths.append(UnsafeRawBufferPointer(rebasing: $0[..<500])).chunk }
+            #expect(firstChunk != nil && second !== firstChunk)
+            #expect(job.job(hostKey: url.hostKey).current.href == "http://a.example/x")
+        }
+        // The job was the chunk's last holder, and the arena has moved on.
+        #expect(firstChunk == nil)
+        _ = [UInt8](repeating: 0, count: 1).withUnsafeBytes { paths.append($0) }
     }
 
     @Test func aQueuedJobIsSmallerThanAJob() {

@@ -12,6 +12,8 @@ import RobotsTxt
 struct CrawlState {
     var scheduler: HostScheduler<QueuedJob>
     var seen = SeenSet()
+    /// The bytes of queued URLs (see `QueuedJob`).
+    private var paths = PathArena()
     private(set) var politeness: HostPoliteness
     private(set) var admitted = 0
     let maxPages: Int?
@@ -136,7 +138,7 @@ struct CrawlState {
         case .allowed, .pending:
             break
         }
-        scheduler.enqueue(QueuedJob(job, hostKey: host), host: host, depth: job.depth, now: now)
+        scheduler.enqueue(QueuedJob(job, hostKey: host, paths: &paths), host: host, depth: job.depth, now: now)
         return .queued
     }
 
@@ -259,7 +261,7 @@ struct CrawlState {
         }
         active -= 1
         let host = job.hostKey
-        scheduler.enqueuePriority(QueuedJob(job, hostKey: host), host: host, now: now)
+        scheduler.enqueuePriority(QueuedJob(job, hostKey: host, paths: &paths), host: host, now: now)
         return .queued
     }
 
@@ -271,7 +273,7 @@ struct CrawlState {
         job.queuedAt = now
         active -= 1
         let host = job.hostKey
-        scheduler.enqueuePriority(QueuedJob(job, hostKey: host), host: host, now: now)
+        scheduler.enqueuePriority(QueuedJob(job, hostKey: host, paths: &paths), host: host, now: now)
         return true
     }
 
@@ -327,7 +329,7 @@ struct CrawlState {
                 // Try again later; the host stays gated meanwhile (RFC 9309: disallow all until then).
                 var again = robotsJob
                 again.queuedAt = now
-                scheduler.enqueueGate(QueuedJob(again, hostKey: host), host: host, now: now)
+                scheduler.enqueueGate(QueuedJob(again, hostKey: host, paths: &paths), host: host, now: now)
                 scheduler.delay(host: host, until: now + wait, now: now)
                 return []
             }
@@ -347,7 +349,7 @@ struct CrawlState {
         guard var robots = FetchJob.robots(for: url) else { return }
         robots.queuedAt = now
         let host = url.hostKey
-        scheduler.enqueueGate(QueuedJob(robots, hostKey: host), host: host, now: now)
+        scheduler.enqueueGate(QueuedJob(robots, hostKey: host, paths: &paths), host: host, now: now)
     }
 
     private mutating func applyRate(host: String, now: Duration) {
