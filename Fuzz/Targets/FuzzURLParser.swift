@@ -159,6 +159,26 @@ private func check(_ url: WebURL, input: UnsafeBufferPointer<UInt8>, base: WebUR
     if !hostKey.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) || !hostKey.hasPrefix(scheme + ":") {
         fail("bad hostKey", input, base, hostKey)
     }
+
+    // Packed (as the crawl's host queues keep URLs), whole and beside the host key, the URL unpacks
+    // to itself with every component; only a URL of 65,535 bytes or more does not pack.
+    let packs = href.utf8.count < 65_535
+    let whole = url.packed
+    let beside = url.packed(omittingOrigin: hostKey)
+    if (whole != nil) != packs || (beside != nil) != packs {
+        fail("packing refused or accepted the wrong URL", input, base, "\(href.utf8.count) bytes")
+    }
+    for (name, packed) in [("whole", whole), ("beside its host key", beside)] {
+        guard let packed else { continue }
+        let back = WebURL(unpacking: packed, hostKey: hostKey)
+        if back.href != href || back.scheme != scheme || back.username != url.username
+            || back.password != url.password || back.host != url.host || back.port != url.port
+            || back.path != url.path || back.query != url.query || back.fragment != url.fragment
+            || back.requestTarget != url.requestTarget || back.hostKey != hostKey
+            || back.hasOpaquePathComponent != url.hasOpaquePathComponent {
+            fail("packed \(name), the URL did not unpack to itself", input, base, "\(href) -> \(back.href)")
+        }
+    }
 }
 
 /// `url`'s href with every ASCII letter and digit of its path and query written as a lower-case
