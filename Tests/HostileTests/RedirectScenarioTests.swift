@@ -101,9 +101,11 @@ struct RedirectScenarioTests {
         let onOther = server.stats.log.filter { $0.host == other }
         #expect(onOther.map(\.path) == ["/robots.txt", "/y"])
         if onOther.count == 2 {
-            // Burst 1 at 2/s: the hop waited for the token the robots.txt fetch took (10 ms slack for
-            // timestamping on the server's event loop).
-            #expect(onOther[1].start - onOther[0].start >= .milliseconds(490))
+            // Burst 1 at 2/s: the hop waited for the token the robots.txt fetch took. The server
+            // stamps arrivals, and the robots.txt request also paid for a new connection (the hop
+            // reuses it), so under a loaded parallel run the gap can fall short of 500 ms by that
+            // latency (488 ms was seen); without the wait it would be a few milliseconds.
+            #expect(onOther[1].start - onOther[0].start >= .milliseconds(450))
         }
         for entry in onOther {
             #expect(entry.header("Authorization") == nil)

@@ -22,7 +22,7 @@ struct FingerprintTable: Sendable {
     init(minimumCapacity: Int = 0, mapsValues: Bool) {
         self.mapsValues = mapsValues
         var bits = Self.minimumSlotBits
-        while (1 << bits) * 7 / 8 < minimumCapacity, bits < 62 { bits += 1 }
+        while (1 << bits) / 8 * 7 < minimumCapacity, bits < 48 { bits += 1 }  // no overflow: bits stay small
         shift = UInt64(64 - bits)
         keys = Array(repeating: 0, count: 1 << bits)
         values = mapsValues ? Array(repeating: 0, count: 1 << bits) : []
@@ -58,7 +58,7 @@ struct FingerprintTable: Sendable {
             count += 1
             return (true, nil)
         }
-        if (count + 1) > keys.count * 7 / 8 { grow() }
+        if count + 1 > keys.count / 8 * 7 { grow() }
         let mask = keys.count - 1
         var slot = home(key)
         while true {
