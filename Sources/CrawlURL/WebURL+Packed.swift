@@ -1,19 +1,13 @@
 extension WebURL {
-    /// A `WebURL` in fewer bytes, for URLs that wait in large numbers (the crawl's per-host queues).
+    /// A URL's components in 16-bit offsets into its serialisation: with the serialisation's bytes,
+    /// the form in which URLs wait in large numbers (the crawl's per-host queues, `QueuedJob`).
     ///
-    /// The component offsets take 16 bits instead of 32 (`Layout`, 19 bytes), so only URLs shorter
-    /// than 65,535 bytes pack. Packed beside its host key (`packed(omittingOrigin:)`), a URL keeps only
-    /// what follows its origin, from the path on: the origin is the start of the host key, which the
-    /// queue holding it knows already. The stored part can live in a `String` (`Packed`) or in any
-    /// byte storage the holder manages (`init(unpacking:hostKey:storedUTF8:)`). Unpacking gives back
-    /// an equal value with the same offsets; nothing is parsed again.
-    public struct Packed: Sendable {
-        /// The serialisation, or only its part from the path on when `layout.originOmitted`.
-        public let stored: String
-        public let layout: Layout
-    }
-
-    /// A packed URL's components, in 16-bit offsets into the whole serialisation.
+    /// 19 bytes where a `WebURL` takes 48, so only URLs shorter than 65,535 bytes pack. Packed
+    /// beside its host key (`withPacked(omittingOrigin:_:)`), a URL keeps only what follows its
+    /// origin, from the path on: the origin is the start of the host key, which the queue holding it
+    /// knows already. The holder keeps those bytes in its own storage. Unpacking
+    /// (`init(unpacking:hostKey:storedUTF8:)`) gives back an equal value with the same offsets;
+    /// nothing is parsed again.
     public struct Layout: Sendable {
         let schemeEnd: UInt16
         let usernameEnd: UInt16
@@ -32,23 +26,10 @@ extension WebURL {
         static let absent = UInt16.max
     }
 
-    /// This URL packed whole, or nil when it is 65,535 bytes or longer.
-    public var packed: Packed? {
-        layout(omittingOrigin: false).map { Packed(stored: serialization, layout: $0) }
-    }
-
-    /// This URL packed without its origin when `hostKey` (this URL's `hostKey`) begins with it, which
-    /// it does unless the URL has credentials; whole otherwise. Nil when 65,535 bytes or longer.
-    /// Unpack with `init(unpacking:hostKey:)` and the same host key.
-    public func packed(omittingOrigin hostKey: String) -> Packed? {
-        let omits = originIsPrefix(of: hostKey)
-        return layout(omittingOrigin: omits).map {
-            Packed(stored: omits ? slice(Int(pathStart), totalLength) : serialization, layout: $0)
-        }
-    }
-
-    /// Like `packed(omittingOrigin:)`, for a caller that keeps the stored part in its own storage:
-    /// `body` gets the layout and the bytes to keep, with no `String` made. Nil when the URL does not pack.
+    /// Packs this URL: `body` gets its layout and the bytes to keep, with no `String` made. The origin
+    /// is left out when `hostKey` (this URL's `hostKey`) begins with it, which it does unless the URL
+    /// has credentials; any other key packs the URL whole. Nil when the URL is 65,535 bytes or longer.
+    /// Unpack with `init(unpacking:hostKey:storedUTF8:)` and the same host key.
     public func withPacked<R>(omittingOrigin hostKey: String, _ body: (Layout, UnsafeRawBufferPointer) throws -> R) rethrows -> R? {
         let omits = originIsPrefix(of: hostKey)
         guard let layout = layout(omittingOrigin: omits) else { return nil }
@@ -75,14 +56,8 @@ extension WebURL {
             kind: kind, flags: flags, originOmitted: omittingOrigin)
     }
 
-    /// The URL that was packed. `hostKey` is the one it was packed beside (unused when it was packed
-    /// whole).
-    public init(unpacking packed: Packed, hostKey: String = "") {
-        var stored = packed.stored
-        self = stored.withUTF8 { WebURL(unpacking: packed.layout, hostKey: hostKey, storedUTF8: UnsafeRawBufferPointer($0)) }
-    }
-
-    /// The URL that was packed, its stored part (`Packed.stored`'s bytes) kept by the caller.
+    /// The URL that was packed, from its layout, the host key it was packed beside (unused when it was
+    /// packed whole) and the bytes `withPacked` gave to keep.
     public init(unpacking layout: Layout, hostKey: String, storedUTF8 stored: UnsafeRawBufferPointer) {
         func widen(_ offset: UInt16) -> UInt32 {
             offset == Layout.absent ? WebURL.absent : UInt32(offset)

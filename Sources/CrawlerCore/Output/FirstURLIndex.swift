@@ -3,7 +3,8 @@
 ///
 /// One entry per page fetched, kept for the whole crawl, so it is packed: each URL's bytes are
 /// appended to a chunk of 64 KiB, and a `FingerprintTable` maps the hash to one word holding the
-/// chunk, the offset and the length. That is the URL's bytes plus 8 to 16 bytes of table per page.
+/// chunk, the offset and the length. That is the URL's bytes plus 18 to 37 bytes of table per page
+/// (16-byte slots, 7/16 to 7/8 full).
 /// Chunks are never reallocated, so the index grows without the copy (and the transient second
 /// buffer) of an array that doubles.
 struct FirstURLIndex {
