@@ -30,8 +30,9 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
-        .target(name: "CurlTransport", dependencies: ["CCurl"]),
-        // One libc setting Swift's Glibc module does not expose (mallopt); see its header.
+        .target(name: "CurlTransport", dependencies: ["CCurl", "CSupport"]),
+        // libc facilities Swift's Glibc module does not expose: mallopt, and epoll for the transfer
+        // loop (see their headers).
         .target(name: "CSupport"),
         .target(name: "HTMLParsing", dependencies: ["CLibXML2"]),
 
@@ -78,7 +79,7 @@ let package = Package(
         .testTarget(name: "CrawlURLTests", dependencies: ["CrawlURL"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HTMLParsingTests", dependencies: ["HTMLParsing"]),
         .testTarget(name: "RobotsTxtTests", dependencies: ["RobotsTxt"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "CurlTransportTests", dependencies: ["CurlTransport", "DemoSite"]),
+        .testTarget(name: "CurlTransportTests", dependencies: ["CurlTransport", "CSupport", "DemoSite"]),
         .testTarget(name: "CrawlerCoreTests", dependencies: ["CrawlerCore", "CrawlURL", "RobotsTxt"]),
         .testTarget(name: "DemoSiteTests", dependencies: ["DemoSite"]),
         .testTarget(name: "CrawlReportTests", dependencies: ["CrawlReport"]),

@@ -101,7 +101,27 @@ static inline CURLMcode ccurl_multi_setopt_long(CURLM *multi, CURLMoption option
     return curl_multi_setopt(multi, option, value);
 }
 
+/// For SOCKETDATA / TIMERDATA: curl stores the pointer, it does not copy.
+static inline CURLMcode ccurl_multi_setopt_pointer(CURLM *multi, CURLMoption option, void *value) {
+    return curl_multi_setopt(multi, option, value);
+}
+
+/// NULL removes the callback.
+static inline CURLMcode ccurl_multi_setopt_socket_function(CURLM *multi, curl_socket_callback callback) {
+    return curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, callback);
+}
+
+/// NULL removes the callback.
+static inline CURLMcode ccurl_multi_setopt_timer_function(CURLM *multi, curl_multi_timer_callback callback) {
+    return curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, callback);
+}
+
 // MARK: - Macros Swift does not import
+
+/// `CURL_SOCKET_TIMEOUT`: for `curl_multi_socket_action` when curl's timer expired, not a socket.
+static inline curl_socket_t ccurl_socket_timeout(void) {
+    return CURL_SOCKET_TIMEOUT;
+}
 
 static inline CURLcode ccurl_global_init_default(void) {
     return curl_global_init(CURL_GLOBAL_DEFAULT);

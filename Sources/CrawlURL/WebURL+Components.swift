@@ -56,6 +56,31 @@ extension WebURL {
         return try serialization.withUTF8 { try body(UnsafeBufferPointer(rebasing: $0[start..<end])) }
     }
 
+    /// Calls `body` with everything before the path ("https://user:pass@host:8443"): what a
+    /// path-absolute or scheme-relative reference resolved against this URL keeps of it.
+    public func withAuthorityUTF8<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        var serialization = serialization
+        let end = Int(pathStart)
+        return try serialization.withUTF8 { try body(UnsafeBufferPointer(rebasing: $0[0..<end])) }
+    }
+
+    /// Calls `body` with everything up to and including the path's last "/"
+    /// ("https://host/a/b/" of "https://host/a/b/c?q"): what a relative-path reference ("c2",
+    /// "../d") resolved against this URL keeps of it. Without a "/" in the path, everything before it.
+    public func withDirectoryUTF8<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        var serialization = serialization
+        let start = Int(pathStart)
+        let end = pathEnd
+        return try serialization.withUTF8 { bytes in
+            var cut = start
+            for index in stride(from: end - 1, through: start, by: -1) where bytes[index] == UInt8(ascii: "/") {
+                cut = index + 1
+                break
+            }
+            return try body(UnsafeBufferPointer(rebasing: bytes[0..<cut]))
+        }
+    }
+
     /// Whether the path is opaque (`mailto:x`, `javascript:...`, `data:...`).
     public var hasOpaquePathComponent: Bool { hasOpaquePath }
 
@@ -79,20 +104,29 @@ extension WebURL {
     /// any known port (non-special schemes) the ":port" part is left out.
     public var hostKey: String {
         guard hasHost else { return slice(0, Int(schemeEnd) + 1) }
-        var out = [UInt8]()
-        out.reserveCapacity(Int(hostEnd) - Int(hostStart) + Int(schemeEnd) + 10)
+        let scheme = Int(schemeEnd) + 1
+        let host = Int(hostStart)..<Int(hostEnd)
+        let port = effectivePort
+        // Written straight into the string's storage: it is made for every URL the crawl queues or
+        // fetches, and an intermediate byte array doubled its allocations.
+        let capacity = scheme + 2 + host.count + (port == nil ? 0 : 1 + 20)
         var s = serialization
-        s.withUTF8 { bytes in
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[0..<(Int(schemeEnd) + 1)]))
-            out.append(0x2F)
-            out.append(0x2F)
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[Int(hostStart)..<Int(hostEnd)]))
+        return s.withUTF8 { bytes in
+            String(unsafeUninitializedCapacity: capacity) { out in
+                var n = 0
+                for byte in bytes[0..<scheme] { out[n] = byte; n += 1 }
+                out[n] = 0x2F
+                out[n + 1] = 0x2F
+                n += 2
+                for byte in bytes[host] { out[n] = byte; n += 1 }
+                if let port {
+                    out[n] = 0x3A
+                    n += 1
+                    DecimalDigits.forEach(of: port) { out[n] = $0; n += 1 }
+                }
+                return n
+            }
         }
-        if let p = effectivePort {
-            out.append(0x3A)
-            out.appendDecimal(p)
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// The same URL without its fragment (itself when it has none).

@@ -1,24 +1,24 @@
-import CCurl
+import CSupport
 import Synchronization
 
 /// The only part of the multi loop that other threads touch: a lock-protected inbox plus counters.
 ///
-/// Callers append and call `curl_multi_wakeup`, which libcurl documents as callable from any
-/// thread. The multi handle pointer lives inside the mutex and is cleared (under the same lock)
-/// before the loop calls `curl_multi_cleanup`, so no wakeup can reach a freed handle.
+/// Callers append and wake the loop's poller (`crawl_poller_wake`, safe from any thread). The poller
+/// pointer lives inside the mutex and is cleared (under the same lock) before the loop destroys the
+/// poller, so no wake-up can reach a freed one.
 final class CurlMultiInbox: Sendable {
-    /// The multi handle as seen from other threads: only `curl_multi_wakeup` is ever called on it,
-    /// which libcurl documents as safe from any thread. @unchecked Sendable because a raw pointer is
-    /// not Sendable; its lifetime is protected by the inbox mutex (see `close`).
+    /// The loop's poller as seen from other threads: only `crawl_poller_wake` is ever called on it.
+    /// @unchecked Sendable because a raw pointer is not Sendable; its lifetime is protected by the
+    /// inbox mutex (see `close`).
     struct WakeupHandle: @unchecked Sendable {
-        let multi: UnsafeMutableRawPointer
+        let poller: OpaquePointer
 
-        func wake() { _ = curl_multi_wakeup(multi) }
+        func wake() { crawl_poller_wake(poller) }
     }
 
     struct State {
-        /// Nil once the loop has closed the multi handle.
-        var multi: WakeupHandle?
+        /// Nil once the loop has closed (it then destroys the poller).
+        var waker: WakeupHandle?
         var starts: [PendingTransfer] = []
         var cancels: [PendingTransfer] = []
         /// Paused transfers whose memory-budget weight was granted: to be unpaused.
@@ -35,18 +35,18 @@ final class CurlMultiInbox: Sendable {
     /// High-water mark of `inFlight`.
     let maxInFlight = Atomic<Int>(0)
 
-    init(multi: UnsafeMutableRawPointer) {
-        state = Mutex(State(multi: WakeupHandle(multi: multi)))
+    init(poller: OpaquePointer) {
+        state = Mutex(State(waker: WakeupHandle(poller: poller)))
     }
 
     /// Hands a transfer to the loop. Returns false when the client is shutting down.
     func submit(_ transfer: PendingTransfer) -> Bool {
         state.withLock { state in
-            guard let multi = state.multi, !state.shutdownRequested else { return false }
+            guard let waker = state.waker, !state.shutdownRequested else { return false }
             // A non-empty inbox means a wakeup is already pending since the loop's last drain.
             let needsWakeup = state.isEmpty
             state.starts.append(transfer)
-            if needsWakeup { multi.wake() }
+            if needsWakeup { waker.wake() }
             return true
         }
     }
@@ -54,20 +54,20 @@ final class CurlMultiInbox: Sendable {
     /// Asks the loop to abort a submitted transfer.
     func cancel(_ transfer: PendingTransfer) {
         state.withLock { state in
-            guard let multi = state.multi else { return }
+            guard let waker = state.waker else { return }
             let needsWakeup = state.isEmpty
             state.cancels.append(transfer)
-            if needsWakeup { multi.wake() }
+            if needsWakeup { waker.wake() }
         }
     }
 
     /// Asks the loop to unpause a transfer whose memory-budget weight was granted. Any thread.
     func resume(_ transfer: PendingTransfer) {
         state.withLock { state in
-            guard let multi = state.multi else { return }
+            guard let waker = state.waker else { return }
             let needsWakeup = state.isEmpty
             state.resumes.append(transfer)
-            if needsWakeup { multi.wake() }
+            if needsWakeup { waker.wake() }
         }
     }
 
@@ -75,7 +75,7 @@ final class CurlMultiInbox: Sendable {
     func requestShutdown() {
         state.withLock { state in
             state.shutdownRequested = true
-            state.multi?.wake()
+            state.waker?.wake()
         }
     }
 
@@ -90,11 +90,11 @@ final class CurlMultiInbox: Sendable {
         }
     }
 
-    /// Loop thread, at exit: forgets the multi handle so no later call can wake a freed handle, and
+    /// Loop thread, at exit: forgets the poller so no later call can wake a freed one, and
     /// returns whatever was submitted since the last drain.
     func close() -> [PendingTransfer] {
         state.withLock { state in
-            state.multi = nil
+            state.waker = nil
             state.shutdownRequested = true
             defer { state.starts = []; state.cancels = []; state.resumes = [] }
             return state.starts

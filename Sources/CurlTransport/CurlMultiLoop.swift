@@ -1,15 +1,23 @@
 import CCurl
+import CSupport
 
 /// Owns the multi handle, every easy handle and every in-flight transfer; runs on one dedicated OS
-/// thread and blocks in `curl_multi_poll`.
+/// thread and blocks in its poller (epoll).
 ///
-/// Other threads reach it only through `inbox` (a mutex plus `curl_multi_wakeup`). Nothing here is
+/// curl is driven through its event interface (`curl_multi_socket_action`): curl says which sockets
+/// to watch and when its timers are due (`SocketEvents`), and each wait hands it only the sockets
+/// that are ready. `curl_multi_perform` would run every transfer each turn, and curl 7.88 then polls
+/// each transfer's socket itself: measured, 93,000 `poll` calls for 4,000 turns of a 20,000-page crawl.
+///
+/// Other threads reach it only through `inbox` (a mutex plus a poller wake-up). Nothing here is
 /// locked because nothing here is shared: the loop object is handed to its thread at start and the
 /// creating thread keeps only the inbox.
 final class CurlMultiLoop {
     let inbox: CurlMultiInbox
     /// `CURLM *`, owned; cleaned up when `run` returns.
     private let multi: UnsafeMutableRawPointer
+    /// The sockets curl watches and its timer; outlives the multi handle (see `deinit`).
+    private let events: SocketEvents
     private let configuration: CurlClientConfiguration
     private let maxTransfers: Int
     /// CURLOPT_RESOLVE entries shared by every easy handle; freed after the handles.
@@ -28,10 +36,13 @@ final class CurlMultiLoop {
     private static let diagnosticBodyLimit = 4096
 
     init(configuration: CurlClientConfiguration) throws(TransferError) {
+        let events = try SocketEvents()
         guard let multi = curl_multi_init() else {
             throw TransferError(code: .other, message: "curl_multi_init failed")
         }
         self.multi = multi
+        self.events = events
+        events.attach(to: multi)
         self.configuration = configuration
         self.maxTransfers = min(max(1, configuration.maxTransfers), 100_000)  // clamp: no overflow below
         // HTTP/2 multiplexing (the default since 7.62, set explicitly so it is not lost).
@@ -45,14 +56,17 @@ final class CurlMultiLoop {
         for entry in configuration.resolve where !entry.utf8.contains(0) {
             if let list = curl_slist_append(resolveList, entry) { resolveList = list }
         }
-        inbox = CurlMultiInbox(multi: multi)
+        inbox = CurlMultiInbox(poller: events.poller)
     }
 
     deinit {
         // Order matters: easy handles go first (none is attached any more), then the multi handle,
-        // then the RESOLVE list the handles pointed to.
+        // then the RESOLVE list the handles pointed to. The socket callbacks are removed first, so
+        // cleanup (which closes the cached connections) does not call into `events`; the poller is
+        // destroyed with `events`, after the inbox forgot it (`close`, at the end of `run`).
         active.removeAll()
         freeHandles.removeAll()
+        events.detach(from: multi)
         curl_multi_cleanup(multi)
         curl_slist_free_all(resolveList)
     }
@@ -62,6 +76,7 @@ final class CurlMultiLoop {
         var starts: [PendingTransfer] = []
         var cancels: [PendingTransfer] = []
         var resumes: [PendingTransfer] = []
+        var ready = [crawl_poller_event](repeating: crawl_poller_event(), count: Self.eventBatch)
         var running: Int32 = 0
         while true {
             starts.removeAll(keepingCapacity: true)
@@ -74,19 +89,33 @@ final class CurlMultiLoop {
             }
             for pending in resumes {
                 // Finished meanwhile (cancelled, failed): nothing to unpause; `finish` settled its weight.
+                // Unpausing sets curl's timer to "now", so the timeout action below carries it on.
                 active[ObjectIdentifier(pending)]?.weightGranted()
             }
             if shutdown { break }
+            // A new handle sets curl's timer to "now": the timeout action starts it.
             startWaiting()
-            _ = curl_multi_perform(multi, &running)
-            if readCompletions() {
-                startWaiting()  // new handles time out at once, so the poll below returns promptly
+            if events.takeExpiredTimer() {
+                _ = curl_multi_socket_action(multi, ccurl_socket_timeout(), 0, &running)
             }
-            // Blocks until socket activity, curl's next timer, or curl_multi_wakeup from the inbox.
-            _ = curl_multi_poll(multi, nil, 0, 1000, nil)
+            if readCompletions() { startWaiting() }
+            // Blocks until a watched socket is ready, curl's timer is due, or the inbox wakes it.
+            let count = ready.withUnsafeMutableBufferPointer { buffer in
+                crawl_poller_wait(events.poller, buffer.baseAddress, Int32(buffer.count), events.waitTimeout(limit: 1000))
+            }
+            for event in ready.prefix(Int(max(0, count))) {
+                var mask: Int32 = 0
+                if event.events & Int32(CRAWL_POLLER_IN) != 0 { mask |= CURL_CSELECT_IN }
+                if event.events & Int32(CRAWL_POLLER_OUT) != 0 { mask |= CURL_CSELECT_OUT }
+                _ = curl_multi_socket_action(multi, event.fd, mask, &running)
+            }
+            if readCompletions() { startWaiting() }
         }
         cancelEverything()
     }
+
+    /// Most ready sockets taken from one wait (more stay ready for the next: epoll is level-triggered).
+    private static let eventBatch = 64
 
     // MARK: - Starting
 

@@ -312,6 +312,8 @@ final class CurlTransfer {
             return line.count
         }
         if let field = HeaderLine.field(text) {
+            // Room for a typical response's fields at once (growing from empty reallocated 4 times).
+            if headers.capacity == 0 { headers.reserveCapacity(16) }
             headers.append(field)
         }
         return line.count

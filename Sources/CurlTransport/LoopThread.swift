@@ -6,7 +6,7 @@ import Darwin
 
 /// Starts and joins the OS thread that runs a `CurlMultiLoop`.
 ///
-/// A dedicated pthread, not the Swift cooperative pool: the loop blocks in `curl_multi_poll`, which
+/// A dedicated pthread, not the Swift cooperative pool: the loop blocks in its poller (epoll), which
 /// would starve a pool of two threads on this machine.
 enum LoopThread {
     typealias Handle = pthread_t

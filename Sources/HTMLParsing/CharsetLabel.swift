@@ -12,29 +12,35 @@ enum CharsetLabel {
     /// value and anything after a closing quote or whitespace (`"utf-8"; q=1`) are tolerated.
     static func encoding(forHeaderLabel label: String?) -> TextEncoding? {
         guard let label else { return nil }
-        var bytes: [UInt8] = []
-        for byte in label.utf8 {
-            if ASCIIBytes.isWhitespace(byte) || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
-                if bytes.isEmpty { continue }  // leading noise
-                break                          // trailing noise
+        // On the stack: this runs for every page with a charset in its Content-Type.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxLabelBytes) { bytes -> TextEncoding? in
+            var count = 0
+            for byte in label.utf8 {
+                if ASCIIBytes.isWhitespace(byte) || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
+                    if count == 0 { continue }  // leading noise
+                    break                       // trailing noise
+                }
+                guard count < maxLabelBytes else { return nil }
+                bytes[count] = byte
+                count += 1
             }
-            guard bytes.count < maxLabelBytes else { return nil }
-            bytes.append(byte)
+            return encoding(forLabel: UnsafeBufferPointer(rebasing: bytes[0..<count]))
         }
-        return bytes.withUnsafeBufferPointer { encoding(forLabel: $0) }
     }
 
     /// The encoding for `label` (WHATWG "get an encoding"), or nil for an unknown label.
     static func encoding(forLabel label: UnsafeBufferPointer<UInt8>) -> TextEncoding? {
         let trimmed = ASCIIBytes.trimmed(label)
         guard !trimmed.isEmpty, trimmed.count <= maxLabelBytes else { return nil }
-        var lowered: [UInt8] = []
-        lowered.reserveCapacity(trimmed.count)
-        for byte in trimmed {
-            guard byte > 0x20, byte < 0x7F else { return nil }  // every known label is printable ASCII
-            lowered.append(ASCIIBytes.lower(byte))
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxLabelBytes) { lowered -> TextEncoding? in
+            for (index, byte) in trimmed.enumerated() {
+                guard byte > 0x20, byte < 0x7F else { return nil }  // every known label is printable ASCII
+                lowered[index] = ASCIIBytes.lower(byte)
+            }
+            let label = UnsafeBufferPointer(rebasing: lowered[0..<trimmed.count])
+            if label.elementsEqual("utf-8".utf8) { return .utf8 }  // nearly every page: no lookup
+            return table[String(decoding: label, as: UTF8.self)]
         }
-        return table[String(decoding: lowered, as: UTF8.self)]
     }
 
     /// Longer than every label in the table.

@@ -39,6 +39,29 @@ struct CrawlerTests {
         #expect(summary.maxFetchesInFlight <= 8)
     }
 
+    @Test func linkMemoKeepsEveryCount() async {
+        // The parse threads' link memo drops links admitted before without resolving them; every
+        // count must come out as without it (`--max-pages-per-host` turns it off).
+        let site = Self.site(hosts: 3, pages: 60)
+        let (withMemo, _, summary) = await crawl(site, seeds: ["http://h0.test/p/0"]) { $0.scope = .all }
+        let (without, _, _) = await crawl(site, seeds: ["http://h0.test/p/0"]) {
+            $0.scope = .all
+            $0.linkLimits.maxPagesPerHost = 1_000_000
+        }
+        func counts(_ records: [CrawlRecord]) -> [String: [Int]] {
+            Dictionary(uniqueKeysWithValues: records.map { record in
+                let dropped = record.linksDropped ?? LinkCounts()
+                return (record.url, [record.linksFound, dropped.candidates, dropped.nofollow, dropped.invalid])
+            })
+        }
+        #expect(summary.stopReason == .finished)
+        #expect(withMemo.all.count == site.count)
+        #expect(counts(withMemo.all) == counts(without.all))
+        // Every link of the site is in scope and valid: each is a candidate, remembered or not.
+        #expect(withMemo.all.allSatisfy { $0.linksDropped?.candidates == $0.linksFound })
+        #expect(withMemo.all.map(\.linksEnqueued).reduce(0, +) == site.count - 1)
+    }
+
     @Test func depthIsBreadthFirstFromSeeds() async {
         let site = Self.site(hosts: 1, pages: 20)
         let (sink, _, _) = await crawl(site, seeds: ["http://h0.test/p/0"])

@@ -1,6 +1,8 @@
 #ifndef CRAWL_CSUPPORT_H
 #define CRAWL_CSUPPORT_H
 
+#include "socket_poller.h"
+
 /// Makes every allocation of at least `threshold` bytes its own mmap, returned to the system when freed.
 /// glibc otherwise raises its mmap threshold after the first large free (up to 32 MiB), so later
 /// response bodies come from the heap and stay resident after they are freed: peak RSS then follows the

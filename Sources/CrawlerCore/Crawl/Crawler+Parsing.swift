@@ -1,16 +1,29 @@
 import CrawlURL
 
+/// What a parse thread keeps across pages: its parser (thread-confined) and its link memo.
+final class ParseThread {
+    let parser: any PageParser
+    /// Nil when admission has side effects the memo would skip (see `LinkMemo`).
+    let linkMemo: LinkMemo?
+
+    init(parser: any PageParser, linkMemo: LinkMemo?) {
+        self.parser = parser
+        self.linkMemo = linkMemo
+    }
+}
+
 /// Parse-thread work: extract a page's links, admit the new ones, record the page.
 extension Crawler {
-    func parse(_ work: ParseWork, with parser: any PageParser) {
+    func parse(_ work: ParseWork, on thread: ParseThread) {
         let response = work.response
         let job = work.job
         let charset = response.contentType.flatMap(ContentType.charset)
-        let page = parser.parse(response.body, charset: charset)
+        let page = thread.parser.parse(response.body, charset: charset)
         let hash = ContentHash.of(response.body)
         // The body is done with: its memory-budget bytes go back before the links are admitted.
         response.lease?.release()
-        var (candidates, counts) = linkCandidates(of: page, on: job)
+        var memoKeys: [UInt64] = []
+        var (candidates, counts) = linkCandidates(of: page, on: job, memo: thread.linkMemo, newMemoKeys: &memoKeys)
         var facts = PageFacts(contentHash: hash)
         if let revisit = job.revisit { facts.changed = revisit.contentHash != hash }
         if journal != nil {
@@ -19,6 +32,8 @@ extension Crawler {
             facts.links = Self.storedLinkText(candidates, page: job.current)
         }
         let (enqueued, overHostLimit, decided, duplicateOf) = admitLinks(candidates, content: (hash, job.origin.href))
+        // Admitted or refused for good: later occurrences are rejected too (see `LinkMemo`).
+        if let memo = thread.linkMemo { memoKeys.forEach(memo.insert) }
         candidates.removeAll()
         counts.enqueued = enqueued
         counts.hostCap = overHostLimit
@@ -33,7 +48,9 @@ extension Crawler {
     /// its last parse (admitted again, so a link the last run could not admit is not lost).
     func recordNotModified(_ job: FetchJob, response: FetchResponse, revisit: Revisit) async {
         let links = revisit.hasLinks ? await storedLinks(of: job.originFingerprint) : []
-        var (candidates, counts) = linkCandidates(of: ParsedPage(links: links.map { ParsedLink(href: $0) }), on: job)
+        var noMemo: [UInt64] = []  // a re-fetch keeps state, where the memo is off
+        var (candidates, counts) = linkCandidates(
+            of: ParsedPage(links: links.map { ParsedLink(href: $0) }), on: job, newMemoKeys: &noMemo)
         let (enqueued, overHostLimit, decided, _) = admitLinks(candidates)
         candidates.removeAll()
         counts.enqueued = enqueued
@@ -83,12 +100,19 @@ extension Crawler {
     func limitOutcome(for url: WebURL) -> Outcome? {
         let limits = configuration.linkLimits
         if url.href.utf8.count > limits.maxURLLength { return .urlTooLong }
-        if url.withPathUTF8(limits.isTrapPath) { return .trapSuspected }
+        // A closure, not `limits.isTrapPath`: the method reference boxed `limits` on the heap per link.
+        if url.withPathUTF8({ limits.isTrapPath($0) }) { return .trapSuspected }
         return nil
     }
 
     /// Resolves, filters and fingerprints a page's links (outside the lock: this is the per-link work).
-    func linkCandidates(of page: ParsedPage, on job: FetchJob) -> ([(FetchJob, URLFingerprint)], LinkCounts) {
+    ///
+    /// With a `memo`, a link it holds is counted as a candidate but not returned (admission would
+    /// reject it), and the memo keys of the candidates returned are appended to `newMemoKeys`, for
+    /// the caller to remember once they went through admission.
+    func linkCandidates(
+        of page: ParsedPage, on job: FetchJob, memo: LinkMemo? = nil, newMemoKeys: inout [UInt64]
+    ) -> ([(FetchJob, URLFingerprint)], LinkCounts) {
         var counts = LinkCounts()
         counts.found = page.links.count + page.linksTruncated
         let limits = configuration.linkLimits
@@ -107,9 +131,22 @@ extension Crawler {
         let parent = job.current.href
         var candidates: [(FetchJob, URLFingerprint)] = []
         candidates.reserveCapacity(page.links.count)
+        // Candidates so far, those the memo answered included (they count against the outlink cap).
+        var candidateCount = 0
         for link in page.links {
             if link.nofollow {
                 counts.nofollow += 1
+                continue
+            }
+            let memoKey = memo == nil ? nil : LinkMemo.key(href: link.href, base: base)
+            if let memoKey, memo?.contains(memoKey) == true {
+                // Passed every check below before (the same href resolves to the same URL here), and
+                // was admitted or refused for good then.
+                guard candidateCount < limits.maxOutlinksPerPage else {
+                    counts.outlinkCap += 1
+                    continue
+                }
+                candidateCount += 1
                 continue
             }
             // An href far longer than any admitted URL is refused unparsed: parsing a 20 MB
@@ -135,15 +172,17 @@ extension Crawler {
                 if refused == .urlTooLong { counts.tooLong += 1 } else { counts.trap += 1 }
                 continue
             }
-            guard candidates.count < limits.maxOutlinksPerPage else {
+            guard candidateCount < limits.maxOutlinksPerPage else {
                 counts.outlinkCap += 1
                 continue
             }
+            candidateCount += 1
             let fingerprint = URLFingerprint(key: key(of: clean))
             candidates.append((FetchJob(url: clean, fingerprint: fingerprint, depth: childDepth, parent: parent), fingerprint))
+            if let memoKey { newMemoKeys.append(memoKey) }
         }
         counts.outlinkCap += page.linksTruncated
-        counts.candidates = candidates.count
+        counts.candidates = candidateCount
         return (candidates, counts)
     }
 }

@@ -137,9 +137,14 @@ public final class Crawler: Sendable {
         if let maxDuration = configuration.maxDuration {
             startTimer(at: maxDuration) { [self] in stop(.maxDuration, grace: configuration.gracePeriod) }
         }
-        parsePool.start(makeParser: makeParser) { [self] work, parser in
-            parse(work, with: parser)
-        }
+        // The link memo holds only while admission has no per-link side effect beyond the seen set
+        // (see `LinkMemo`).
+        let memoizesLinks = journal == nil && configuration.linkLimits.maxPagesPerHost == nil
+        parsePool.start(makeContext: { [makeParser] in
+            ParseThread(parser: makeParser(), linkMemo: memoizesLinks ? LinkMemo() : nil)
+        }, process: { [self] work, thread in
+            parse(work, on: thread)
+        })
         await withTaskCancellationHandler {
             await withTaskGroup(of: Void.self) { group in
                 for _ in 0..<configuration.concurrency {

@@ -7,12 +7,15 @@
 /// always valid Unicode, so the output is always valid UTF-8.
 struct JSONObjectWriter {
     private var bytes: [UInt8]
-    /// One entry per open object: whether it has no field yet (no comma needed before the next).
-    private var isFirst: [Bool] = [true]
+    /// Bit `depth` is set while the innermost open object has no field yet (no comma needed before
+    /// the next). Bits, not a `[Bool]`: that array was an allocation per record.
+    private var noFieldYet: UInt64 = 1
+    /// Open objects below the top-level one (records nest two deep).
+    private var depth = 0
 
     init(into buffer: [UInt8]) {
         bytes = buffer
-        bytes.reserveCapacity(bytes.count + 512)
+        bytes.reserveCapacity(bytes.count + 1024)  // a page's record is 700-800 bytes
         bytes.append(UInt8(ascii: "{"))
     }
 
@@ -49,12 +52,15 @@ struct JSONObjectWriter {
     mutating func beginObjectField(_ key: StaticString) {
         writeKey(key)
         bytes.append(UInt8(ascii: "{"))
-        isFirst.append(true)
+        depth += 1
+        precondition(depth < 64, "JSON objects nested deeper than 63")
+        noFieldYet |= 1 << UInt64(depth)
     }
 
     mutating func endObject() {
         bytes.append(UInt8(ascii: "}"))
-        isFirst.removeLast()
+        noFieldYet &= ~(1 << UInt64(depth))
+        depth -= 1
     }
 
     /// Closes the top-level object and appends the line feed.
@@ -67,8 +73,9 @@ struct JSONObjectWriter {
     // MARK: - Pieces
 
     private mutating func writeKey(_ key: StaticString) {
-        if isFirst[isFirst.count - 1] {
-            isFirst[isFirst.count - 1] = false
+        let bit: UInt64 = 1 << UInt64(depth)
+        if noFieldYet & bit != 0 {
+            noFieldYet &= ~bit
         } else {
             bytes.append(UInt8(ascii: ","))
         }

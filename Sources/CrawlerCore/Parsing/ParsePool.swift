@@ -34,17 +34,17 @@ final class ParsePool<Work: Sendable>: @unchecked Sendable {
         return maxBusyObserved
     }
 
-    /// Starts the threads. Each makes its own parser with `makeParser` (parsers are thread-confined)
-    /// and runs `process` for every submitted item.
-    func start(makeParser: @escaping PageParserFactory, process: @escaping @Sendable (Work, any PageParser) -> Void) {
+    /// Starts the threads. Each makes its own context with `makeContext` (a parser, which is
+    /// thread-confined, and what else the thread keeps) and runs `process` for every submitted item.
+    func start<Context>(makeContext: @escaping @Sendable () -> Context, process: @escaping @Sendable (Work, Context) -> Void) {
         condition.lock()
         runningThreads = workers
         condition.unlock()
         for index in 0..<workers {
             let thread = Thread { [self] in
-                let parser = makeParser()
+                let context = makeContext()
                 while let work = take() {
-                    process(work, parser)
+                    process(work, context)
                     condition.lock()
                     busy -= 1
                     condition.unlock()
