@@ -68,19 +68,17 @@ public struct TransferResponse: Sendable {
     static func asciiCaseInsensitiveEqual(_ a: String, _ b: String) -> Bool {
         // Native strings know their UTF-8 count: most names differ in length, and stop here.
         guard a.utf8.count == b.utf8.count else { return false }
-        var ai = a.utf8.makeIterator()
-        var bi = b.utf8.makeIterator()
-        while true {
-            switch (ai.next(), bi.next()) {
-            case (nil, nil):
+        // Contiguous bytes (the names are native strings, so no copy): no iterator per character.
+        var a = a
+        var b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                for index in 0..<x.count where x[index] != y[index] {
+                    let lx = (x[index] >= 0x41 && x[index] <= 0x5A) ? x[index] | 0x20 : x[index]
+                    let ly = (y[index] >= 0x41 && y[index] <= 0x5A) ? y[index] | 0x20 : y[index]
+                    if lx != ly { return false }
+                }
                 return true
-            case let (x?, y?):
-                if x == y { continue }
-                let lx = (x >= 0x41 && x <= 0x5A) ? x | 0x20 : x
-                let ly = (y >= 0x41 && y <= 0x5A) ? y | 0x20 : y
-                if lx != ly { return false }
-            default:
-                return false
             }
         }
     }

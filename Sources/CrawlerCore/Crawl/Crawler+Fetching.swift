@@ -25,7 +25,7 @@ extension Crawler {
         let (retried, hostCancelled, toCancel, decided) = update { dispatch, now in
             dispatch.fetchesInFlight -= 1
             var decided: [(FetchJob, Outcome)] = []
-            var toCancel: [FetchCancellation] = []
+            var toCancel = FetchesToCancel.none
             if let failed = Self.attemptFailed(result) {
                 toCancel = countAttempt(&dispatch, host: host, failed: failed, now: now, decided: &decided)
             }
@@ -33,7 +33,7 @@ extension Crawler {
             dispatch.state.requestEnded(host: host, now: now)
             return (retried, dispatch.state.cancelledHosts.contains(host), toCancel, decided)
         }
-        toCancel.forEach { $0.cancel() }
+        toCancel.cancel(in: fetchRegistry)
         recordUnfetched(decided)
         if retried { return }
         switch result {

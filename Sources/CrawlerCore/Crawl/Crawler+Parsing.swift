@@ -133,13 +133,25 @@ extension Crawler {
         candidates.reserveCapacity(page.links.count)
         // Candidates so far, those the memo answered included (they count against the outlink cap).
         var candidateCount = 0
-        for link in page.links {
+        // The memo's keys (0: not remembered) and answers for every link, before the loop: the
+        // lookups then run back to back and their cache misses overlap.
+        var memoKeys = [UInt64](repeating: 0, count: memo == nil ? 0 : page.links.count)
+        var remembered = [Bool](repeating: false, count: memoKeys.count)
+        if let memo {
+            for (index, link) in page.links.enumerated() where !link.nofollow {
+                memoKeys[index] = LinkMemo.key(href: link.href, base: base) ?? 0
+            }
+            memoKeys.withUnsafeBufferPointer { keys in
+                remembered.withUnsafeMutableBufferPointer { memo.contains(keys, into: $0) }
+            }
+        }
+        for (index, link) in page.links.enumerated() {
             if link.nofollow {
                 counts.nofollow += 1
                 continue
             }
-            let memoKey = memo == nil ? nil : LinkMemo.key(href: link.href, base: base)
-            if let memoKey, memo?.contains(memoKey) == true {
+            let memoKey = memoKeys.isEmpty || memoKeys[index] == 0 ? nil : memoKeys[index]
+            if memoKey != nil, remembered[index] {
                 // Passed every check below before (the same href resolves to the same URL here), and
                 // was admitted or refused for good then.
                 guard candidateCount < limits.maxOutlinksPerPage else {

@@ -18,11 +18,7 @@ extension Crawler {
 
     /// Aborts every transfer in flight now (a hard stop). Parse threads finish what they hold.
     public func cancelInFlight() {
-        let tasks = dispatch.withLock { dispatch in
-            dispatch.hardStopped = true
-            return dispatch.fetches.values.map(\.cancellation)
-        }
-        tasks.forEach { $0.cancel() }
+        fetchRegistry.cancelAll().forEach { $0.cancel() }
     }
 
     /// Wakes the dispatcher at `deadline`. Only the earliest deadline needs a timer (a later one is
@@ -64,41 +60,52 @@ extension Crawler {
     func runFetch(_ request: FetchRequest, host: String, reportsStart: Bool) async -> Result<FetchResponse, FetchFailure> {
         let id = fetchIDs.add(1, ordering: .relaxed).newValue
         let cancellation = FetchCancellation()
-        let cancelNow = dispatch.withLock { dispatch -> Bool in
-            dispatch.fetches[id] = (host, cancellation)
-            return dispatch.hardStopped || dispatch.state.cancelledHosts.contains(host)
-        }
-        if cancelNow { cancellation.cancel() }
+        if fetchRegistry.register(id, host: host, cancellation: cancellation) { cancellation.cancel() }
         let result = await fetcher.fetch(request, cancellation: cancellation) { [self] in
             if reportsStart {
                 update { dispatch, now in dispatch.state.requestStarted(host: host, now: now) }
             }
         }
-        dispatch.withLock { _ = $0.fetches.removeValue(forKey: id) }
+        fetchRegistry.unregister(id)
         return result
+    }
+
+    /// Which fetches in flight a budget verdict cancels; `cancel()` aborts them (after the dispatch
+    /// lock is released: the registry has its own).
+    enum FetchesToCancel {
+        case none
+        case host(String)
+        case all
+
+        func cancel(in registry: FetchRegistry) {
+            switch self {
+            case .none: return
+            case .host(let host): registry.cancelHost(host).forEach { $0.cancel() }
+            case .all: registry.cancelAll().forEach { $0.cancel() }
+            }
+        }
     }
 
     /// Counts an attempt against the error budgets, under the lock. A spent host budget cancels the
     /// host (its queued URLs are returned to be recorded); a spent crawl budget stops the crawl. Returns
-    /// the transfers to cancel once the lock is released.
+    /// the fetches in flight to cancel once the lock is released.
     func countAttempt(
         _ dispatch: inout Dispatch, host: String, failed: Bool, now: Duration, decided: inout [(FetchJob, Outcome)]
-    ) -> [FetchCancellation] {
+    ) -> FetchesToCancel {
         switch dispatch.budget.record(host: host, failed: failed) {
         case .withinBudget:
-            return []
+            return .none
         case .hostSpent(let spent):
             dispatch.budget.forget(host: spent)
             decided += dispatch.state.cancelHost(spent, now: now)
-            return dispatch.fetches.values.filter { $0.host == spent }.map(\.cancellation)
+            return .host(spent)
         case .crawlSpent(let detail):
             if dispatch.stopReason == nil {
                 dispatch.stopReason = .errorBudget
                 dispatch.budgetDetail = detail
             }
             _ = dispatch.state.stop()
-            dispatch.hardStopped = true
-            return dispatch.fetches.values.map(\.cancellation)
+            return .all
         }
     }
 }

@@ -31,10 +31,6 @@ public final class Crawler: Sendable {
         var hostsRecorded: Set<String> = []
         /// The first URL recorded with each body hash, to mark later identical pages (`duplicate_of`).
         var firstURLs = FirstURLIndex()
-        /// Fetches in flight, so a cancelled host's (or, on a hard stop, every) transfer can be aborted.
-        var fetches: [UInt64: (host: String, cancellation: FetchCancellation)] = [:]
-        /// In-flight transfers are being cancelled (error budget, second signal, end of a grace period).
-        var hardStopped = false
         /// The instant the armed timer fires, if one is armed.
         var timerDeadline: Duration?
         var timers: [UInt64: Task<Void, Never>] = [:]
@@ -90,6 +86,8 @@ public final class Crawler: Sendable {
     let dispatch: Mutex<Dispatch>
     private let waiterIDs = Atomic<UInt64>(0)
     let fetchIDs = Atomic<UInt64>(0)
+    /// Fetches in flight, so a cancelled host's (or, on a hard stop, every) transfer can be aborted.
+    let fetchRegistry = FetchRegistry()
     private let parsePool: ParsePool<ParseWork>
     /// The durable state's journal (`--state`), nil when the crawl keeps no state.
     let journal: (any CrawlJournal)?
