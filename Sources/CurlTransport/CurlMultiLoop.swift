@@ -1,5 +1,10 @@
 import CCurl
 import CSupport
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Owns the multi handle, every easy handle and every in-flight transfer; runs on one dedicated OS
 /// thread and blocks in its poller (epoll).
@@ -102,6 +107,11 @@ final class CurlMultiLoop {
             // Blocks until a watched socket is ready, curl's timer is due, or the inbox wakes it.
             let count = ready.withUnsafeMutableBufferPointer { buffer in
                 crawl_poller_wait(events.poller, buffer.baseAddress, Int32(buffer.count), events.waitTimeout(limit: 1000))
+            }
+            if count < 0 {
+                // The poller failed (it should not): pause instead of spinning; curl's timers still
+                // run each turn, so transfers end by their timeouts rather than hang.
+                usleep(1000)
             }
             for event in ready.prefix(Int(max(0, count))) {
                 var mask: Int32 = 0

@@ -16,8 +16,6 @@ final class SocketEvents {
     /// When curl wants `curl_multi_socket_action(CURL_SOCKET_TIMEOUT)`, on the monotonic clock in
     /// milliseconds; nil when it has no timer.
     private(set) var timerDeadline: Int64?
-    /// Failed `epoll_ctl` calls (out of memory): the transfer on that socket then ends by its timeout.
-    private(set) var watchFailures = 0
 
     init() throws(TransferError) {
         guard let poller = crawl_poller_create() else {
@@ -50,7 +48,9 @@ final class SocketEvents {
         var events: Int32 = 0
         if what == CURL_POLL_IN || what == CURL_POLL_INOUT { events |= Int32(CRAWL_POLLER_IN) }
         if what == CURL_POLL_OUT || what == CURL_POLL_INOUT { events |= Int32(CRAWL_POLLER_OUT) }
-        if crawl_poller_watch(poller, socket, events) != 0 { watchFailures += 1 }
+        // A failure (out of memory in the kernel) leaves the socket unwatched: its transfer then ends
+        // by its own timeout, which curl's timer still drives. Curl 7.88 has no way to be told.
+        _ = crawl_poller_watch(poller, socket, events)
     }
 
     /// CURLMOPT_TIMERFUNCTION: -1 deletes the timer; 0 means "as soon as possible".

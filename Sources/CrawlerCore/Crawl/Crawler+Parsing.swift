@@ -12,6 +12,9 @@ final class ParseThread {
     }
 }
 
+@available(*, unavailable)
+extension ParseThread: Sendable {}
+
 /// Parse-thread work: extract a page's links, admit the new ones, record the page.
 extension Crawler {
     func parse(_ work: ParseWork, on thread: ParseThread) {
@@ -138,7 +141,8 @@ extension Crawler {
         var memoKeys = [UInt64](repeating: 0, count: memo == nil ? 0 : page.links.count)
         var remembered = [Bool](repeating: false, count: memoKeys.count)
         if let memo {
-            for (index, link) in page.links.enumerated() where !link.nofollow {
+            // An over-long href is refused below without being read; it is not hashed either.
+            for (index, link) in page.links.enumerated() where !link.nofollow && link.href.utf8.count <= limits.maxURLLength {
                 memoKeys[index] = LinkMemo.key(href: link.href, base: base) ?? 0
             }
             memoKeys.withUnsafeBufferPointer { keys in

@@ -39,7 +39,7 @@ final class LinkMemo {
     }
 
     deinit {
-        UnsafeMutableRawPointer(slots.baseAddress!).deallocate()
+        if let base = slots.baseAddress { UnsafeMutableRawPointer(base).deallocate() }
     }
 
     /// The memo key of `href` found on a page whose links resolve against `base`, or nil when the
@@ -129,3 +129,6 @@ final class LinkMemo {
         }
     }
 }
+
+@available(*, unavailable)
+extension LinkMemo: Sendable {}
