@@ -73,14 +73,16 @@ struct BrokenServerScenarioTests {
 
     @Test("S9 connection refused / nothing listening", .timeLimit(.minutes(1)))
     func s9() async throws {
-        // Decision: a port bound and closed again by the test rather than 127.0.0.1:1, so the test
-        // never depends on what the machine runs on port 1.
-        let base = "http://127.0.0.1:\(closedPort())"
+        // Decision: a port the test holds bound (not listening) rather than 127.0.0.1:1, so the test
+        // never depends on what the machine runs on port 1, and no parallel test's server takes it.
+        let refusing = try RefusingPort()
+        let base = "http://127.0.0.1:\(refusing.port)"
         let seeds = (0..<7).map { "\(base)/\($0)" }
         let run = try await Scenario.run(seeds: seeds) {
             $0.concurrency = 1
             $0.hostConcurrency = 1
         }
+        withExtendedLifetime(refusing) {}  // held (refusing) until the crawl is over
         #expect(run.outcome(seeds[0]) == .connectionRefused)
         // Counts against the host's error budget (5): then the host is cancelled.
         let refused = run.records.filter { $0.outcome == .connectionRefused }.count

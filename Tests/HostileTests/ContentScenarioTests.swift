@@ -155,7 +155,8 @@ struct ContentScenarioTests {
 
     @Test("C9 <base href> games", .timeLimit(.minutes(1)))
     func c9() async throws {
-        let refused = closedPort()
+        let refusing = try RefusingPort()
+        let refused = refusing.port
         let server = try await startServer { request in
             switch request.path {
             case "/base-port": return .html("<head><base href='http://127.0.0.1:\(refused)/'></head><a href=x>x</a>")
@@ -168,6 +169,7 @@ struct ContentScenarioTests {
         let base = server.baseURL
         let run = try await Scenario.run(seeds: ["/base-port", "/base-js", "/base-two"].map { base + $0 })
         await server.shutdown()
+        withExtendedLifetime(refusing) {}  // held (refusing) until the crawl is over
         // A valid http base is used: the link resolves to the other port and is fetched there
         // (scope is by host name, so another port of 127.0.0.1 is in scope).
         #expect(run.outcome("http://127.0.0.1:\(refused)/x") == .connectionRefused)

@@ -29,6 +29,40 @@ func closedPort() -> Int {
     return Int(UInt16(bigEndian: address.sin_port))
 }
 
+/// A port on 127.0.0.1 that refuses connections for as long as this value lives: a socket bound to it
+/// and not listening, so the kernel answers a connection with RST, and no other server (of a test
+/// running in parallel) can take the port meanwhile. `closedPort()` can be handed out again under load:
+/// once, C9's "refused" port answered HTTP from another test's server.
+final class RefusingPort: Sendable {
+    let port: Int
+    private let descriptor: Int32
+
+    init() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw POSIXError(.EMFILE) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        guard bound == 0, named == 0 else {
+            close(fd)
+            throw POSIXError(.EADDRINUSE)
+        }
+        descriptor = fd
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    deinit {
+        close(descriptor)
+    }
+}
+
 extension RequestStats {
     /// Requests whose `Host` header is `host` (name and port as sent).
     func hits(host: String) -> Int { log.filter { $0.host == host }.count }
