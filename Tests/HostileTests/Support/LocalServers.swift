@@ -10,23 +10,10 @@ func startServer(_ routes: @escaping @Sendable (ServerRequest) -> ServerResponse
 }
 
 /// A port on 127.0.0.1 with nothing listening: bound, then closed (the kernel does not hand an
-/// ephemeral port out again at once).
+/// ephemeral port out again at once, though under load it may: see `RefusingPort`). For a port a
+/// server is about to listen on.
 func closedPort() -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { return 1 }
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let bound = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-    }
-    guard bound == 0 else { return 1 }
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    _ = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-    }
-    return Int(UInt16(bigEndian: address.sin_port))
+    (try? RefusingPort().port) ?? 1
 }
 
 /// A port on 127.0.0.1 that refuses connections for as long as this value lives: a socket bound to it
