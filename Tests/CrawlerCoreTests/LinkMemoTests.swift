@@ -19,6 +19,8 @@ struct LinkMemoTests {
         "x", "x/y", "./x", "../x", "../../x", "..", ".", "x?y", "x#y", "x\\y", "%2e%2e/x", ".%2E/x",
         "x:y", "mailto:a@b", "javascript:void(0)", "a:b/c", "c:/x", "?y", "#y", "", "\u{01}/x", "\u{01}x", "x\ty",
         "\t/x", "x/../../../y", "é/x", "/é", "http://ÉXAMPLE.test/", "http://[::1]/x",
+        // Not absolute, though a fold of every byte with 0x20 would read them as "http://" / "https://".
+        "http\u{1A}//c.test/x", "https\u{1A}//c.test/x", "http:\u{0F}/c.test/x", "hTTp://c.test/x",
     ]
 
     @Test func keysFollowWhatResolutionDependsOn() throws {

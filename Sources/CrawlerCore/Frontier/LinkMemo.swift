@@ -119,11 +119,15 @@ final class LinkMemo {
         return true
     }
 
+    /// Whether `bytes` starts with `prefix` (lower-case ASCII), letters compared in either case. Only
+    /// letters are folded: "http\u{1A}//x" is a relative path, not "http://x".
     private static func startsWithIgnoringCase(_ bytes: UnsafeBufferPointer<UInt8>, _ prefix: StaticString) -> Bool {
         guard bytes.count >= prefix.utf8CodeUnitCount else { return false }
         return prefix.withUTF8Buffer { expected in
-            for index in 0..<expected.count where bytes[index] | 0x20 != expected[index] | 0x20 {
-                return false
+            for index in 0..<expected.count {
+                let wanted = expected[index]
+                let isLetter = wanted >= UInt8(ascii: "a") && wanted <= UInt8(ascii: "z")
+                if (isLetter ? bytes[index] | 0x20 : bytes[index]) != wanted { return false }
             }
             return true
         }
