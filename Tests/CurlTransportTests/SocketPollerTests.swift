@@ -1,4 +1,6 @@
 import CSupport
+import Foundation
+import Synchronization
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -115,19 +117,41 @@ import Darwin
     @Test(.timeLimit(.minutes(1))) func wakeFromAnotherThreadEndsTheWait() async throws {
         let poller = try #require(crawl_poller_create())
         defer { crawl_poller_destroy(poller) }
-        // @unchecked Sendable: the pointer is only used for crawl_poller_wake, which any thread may call.
-        struct Waker: @unchecked Sendable { let poller: OpaquePointer }
-        let waker = Waker(poller: poller)
-        let start = ContinuousClock.now
-        let wakeUp = Task.detached {
-            try? await Task.sleep(for: .milliseconds(100))
-            crawl_poller_wake(waker.poller)
+        // @unchecked Sendable: the pointer goes to the two threads below, which only wait on it and
+        // wake it (`crawl_poller_wake` may be called from any thread); it is destroyed after both end.
+        struct Shared: @unchecked Sendable { let poller: OpaquePointer }
+        let shared = Shared(poller: poller)
+        // Both the blocking wait and the wake-up run on threads of their own: a wait on the
+        // cooperative pool would hold one of its two threads here, stalling every other test (it did,
+        // once, for five seconds).
+        let (count, waited) = await withCheckedContinuation { (done: CheckedContinuation<(Int32, Duration), Never>) in
+            // Resumed once both threads are over, so the poller is not destroyed under the waker.
+            let finished = Mutex<(threads: Int, result: (Int32, Duration)?)>((2, nil))
+            @Sendable func end(_ result: (Int32, Duration)?) {
+                let outcome = finished.withLock { state -> (Int32, Duration)? in
+                    if let result { state.result = result }
+                    state.threads -= 1
+                    return state.threads == 0 ? state.result : nil
+                }
+                if let outcome { done.resume(returning: outcome) }
+            }
+            let waiter = Thread {
+                var ready = [crawl_poller_event](repeating: crawl_poller_event(), count: 8)
+                let start = ContinuousClock.now
+                let count = crawl_poller_wait(shared.poller, &ready, 8, 10_000)  // 10 s limit
+                end((count, ContinuousClock.now - start))
+            }
+            let waker = Thread {
+                usleep(100_000)
+                crawl_poller_wake(shared.poller)
+                end(nil)
+            }
+            waiter.start()
+            waker.start()
         }
-        // Blocks until the wake-up (10 s limit): reported as zero events.
-        #expect(wait(poller, timeoutMs: 10_000).isEmpty)
-        let waited = ContinuousClock.now - start
+        // Woken, not timed out: zero events, after about the 100 ms the waker slept.
+        #expect(count == 0)
         #expect(waited >= .milliseconds(90) && waited < .seconds(5), "waited \(waited)")
-        await wakeUp.value
         // Consumed: the next wait times out at once.
         #expect(wait(poller, timeoutMs: 0).isEmpty)
     }
