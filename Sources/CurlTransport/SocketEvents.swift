@@ -9,8 +9,9 @@ import Darwin
 /// What libcurl's event interface asks of the loop: the sockets to watch (CURLMOPT_SOCKETFUNCTION)
 /// and when to call it back for its timers (CURLMOPT_TIMERFUNCTION), over a `crawl_poller` (epoll).
 ///
-/// Owned by `CurlMultiLoop` and used only on its thread, except `wake`, which the inbox calls from any
-/// thread while the poller exists (the inbox forgets it, under its lock, before it is destroyed).
+/// Owned by `CurlMultiLoop` and used only on its thread. Other threads reach the poller only through
+/// the inbox, which wakes it (`crawl_poller_wake`) while it exists: the inbox forgets the pointer,
+/// under its lock, before the loop lets go of this object, which destroys the poller.
 final class SocketEvents {
     let poller: OpaquePointer
     /// When curl wants `curl_multi_socket_action(CURL_SOCKET_TIMEOUT)`, on the monotonic clock in
@@ -69,11 +70,6 @@ final class SocketEvents {
     func waitTimeout(limit: Int32) -> Int32 {
         guard let deadline = timerDeadline else { return limit }
         return Int32(clamping: min(Int64(limit), max(0, deadline - Self.nowMs())))
-    }
-
-    /// Any thread.
-    func wake() {
-        crawl_poller_wake(poller)
     }
 
     static func nowMs() -> Int64 {
