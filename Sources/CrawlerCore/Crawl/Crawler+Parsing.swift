@@ -25,8 +25,7 @@ extension Crawler {
         let hash = ContentHash.of(response.body)
         // The body is done with: its memory-budget bytes go back before the links are admitted.
         response.lease?.release()
-        var memoKeys: [UInt64] = []
-        var (candidates, counts) = linkCandidates(of: page, on: job, memo: thread.linkMemo, newMemoKeys: &memoKeys)
+        var (candidates, counts) = linkCandidates(of: page, on: job, memo: thread.linkMemo)
         var facts = PageFacts(contentHash: hash)
         if let revisit = job.revisit { facts.changed = revisit.contentHash != hash }
         if journal != nil {
@@ -36,7 +35,7 @@ extension Crawler {
         }
         let (enqueued, overHostLimit, decided, duplicateOf) = admitLinks(candidates, content: (hash, job.origin.href))
         // Admitted or refused for good: later occurrences are rejected too (see `LinkMemo`).
-        if let memo = thread.linkMemo { memoKeys.forEach(memo.insert) }
+        thread.linkMemo?.rememberCandidates()
         candidates.removeAll()
         counts.enqueued = enqueued
         counts.hostCap = overHostLimit
@@ -51,9 +50,7 @@ extension Crawler {
     /// its last parse (admitted again, so a link the last run could not admit is not lost).
     func recordNotModified(_ job: FetchJob, response: FetchResponse, revisit: Revisit) async {
         let links = revisit.hasLinks ? await storedLinks(of: job.originFingerprint) : []
-        var noMemo: [UInt64] = []  // a re-fetch keeps state, where the memo is off
-        var (candidates, counts) = linkCandidates(
-            of: ParsedPage(links: links.map { ParsedLink(href: $0) }), on: job, newMemoKeys: &noMemo)
+        var (candidates, counts) = linkCandidates(of: ParsedPage(links: links.map { ParsedLink(href: $0) }), on: job)
         let (enqueued, overHostLimit, decided, _) = admitLinks(candidates)
         candidates.removeAll()
         counts.enqueued = enqueued
@@ -111,11 +108,9 @@ extension Crawler {
     /// Resolves, filters and fingerprints a page's links (outside the lock: this is the per-link work).
     ///
     /// With a `memo`, a link it holds is counted as a candidate but not returned (admission would
-    /// reject it), and the memo keys of the candidates returned are appended to `newMemoKeys`, for
-    /// the caller to remember once they went through admission.
-    func linkCandidates(
-        of page: ParsedPage, on job: FetchJob, memo: LinkMemo? = nil, newMemoKeys: inout [UInt64]
-    ) -> ([(FetchJob, URLFingerprint)], LinkCounts) {
+    /// reject it), and the candidates returned are told to it, for the caller to have it remember them
+    /// once they went through admission (`rememberCandidates`).
+    func linkCandidates(of page: ParsedPage, on job: FetchJob, memo: LinkMemo? = nil) -> ([(FetchJob, URLFingerprint)], LinkCounts) {
         var counts = LinkCounts()
         counts.found = page.links.count + page.linksTruncated
         let limits = configuration.linkLimits
@@ -136,26 +131,15 @@ extension Crawler {
         candidates.reserveCapacity(page.links.count)
         // Candidates so far, those the memo answered included (they count against the outlink cap).
         var candidateCount = 0
-        // The memo's keys (0: not remembered) and answers for every link, before the loop: the
-        // lookups then run back to back and their cache misses overlap.
-        var memoKeys = [UInt64](repeating: 0, count: memo == nil ? 0 : page.links.count)
-        var remembered = [Bool](repeating: false, count: memoKeys.count)
-        if let memo {
-            // An over-long href is refused below without being read; it is not hashed either.
-            for (index, link) in page.links.enumerated() where !link.nofollow && link.href.utf8.count <= limits.maxURLLength {
-                memoKeys[index] = LinkMemo.key(href: link.href, base: base) ?? 0
-            }
-            memoKeys.withUnsafeBufferPointer { keys in
-                remembered.withUnsafeMutableBufferPointer { memo.contains(keys, into: $0) }
-            }
-        }
+        // Every link looked up before the loop: the lookups then run back to back and their cache
+        // misses overlap. (An over-long href is refused below unread; it is not hashed either.)
+        memo?.lookUp(page.links, base: base, maxHrefLength: limits.maxURLLength)
         for (index, link) in page.links.enumerated() {
             if link.nofollow {
                 counts.nofollow += 1
                 continue
             }
-            let memoKey = memoKeys.isEmpty || memoKeys[index] == 0 ? nil : memoKeys[index]
-            if memoKey != nil, remembered[index] {
+            if memo?.isRemembered(index) == true {
                 // Passed every check below before (the same href resolves to the same URL here), and
                 // was admitted or refused for good then.
                 guard candidateCount < limits.maxOutlinksPerPage else {
@@ -195,7 +179,7 @@ extension Crawler {
             candidateCount += 1
             let fingerprint = URLFingerprint(key: key(of: clean))
             candidates.append((FetchJob(url: clean, fingerprint: fingerprint, depth: childDepth, parent: parent), fingerprint))
-            if let memoKey { newMemoKeys.append(memoKey) }
+            memo?.becameCandidate(index)
         }
         counts.outlinkCap += page.linksTruncated
         counts.candidates = candidateCount

@@ -21,13 +21,22 @@ import CrawlURL
 /// choose an href that collides with another page's link and hides it. The table has a fixed size
 /// (1 MiB) in buckets of four: a newer link may replace an older one, and the memory does not grow
 /// with the crawl. The table is larger than the CPU caches, so a page's links are looked up together
-/// (`contains(_:into:)`): their cache misses then overlap instead of following each other.
+/// (`lookUp`): their cache misses then overlap instead of following each other.
+///
+/// Per page: `lookUp` its links, ask `isRemembered` of each, tell `becameCandidate` of those that
+/// become candidates, and call `rememberCandidates` once they went through admission. The page's
+/// keys live in buffers the memo reuses, so a page costs no allocation.
 final class LinkMemo {
     /// Raw memory, not an array: no exclusivity check or bounds check on the lookup of every link.
     /// A bucket is 32 bytes at a multiple of 32, so it never straddles a cache line.
     private let slots: UnsafeMutableBufferPointer<UInt64>
     private let bucketMask: Int
     private static let ways = 4
+    /// The current page: each link's key (0: not remembered) and whether the table holds it, and the
+    /// keys of the links that became candidates.
+    private var pageKeys: [UInt64] = []
+    private var pageRemembered: [Bool] = []
+    private var pageCandidates: [UInt64] = []
 
     init(slots count: Int = 1 << 17) {
         precondition(count >= Self.ways && count & (count - 1) == 0, "a power of two, at least one bucket")
@@ -80,12 +89,35 @@ final class LinkMemo {
         return false
     }
 
-    /// `contains` for each key (0: none, answered false), in one pass.
-    func contains(_ keys: UnsafeBufferPointer<UInt64>, into found: UnsafeMutableBufferPointer<Bool>) {
-        for index in keys.indices {
-            let key = keys[index]
-            found[index] = key != 0 && contains(key)
+    /// Starts a page: the keys of its `links` resolved against `base`, then every lookup in one pass.
+    /// Nofollow links and hrefs over `maxHrefLength` (refused unread) get no key.
+    func lookUp(_ links: [ParsedLink], base: WebURL, maxHrefLength: Int) {
+        pageKeys.removeAll(keepingCapacity: true)
+        pageRemembered.removeAll(keepingCapacity: true)
+        pageCandidates.removeAll(keepingCapacity: true)
+        for link in links {
+            let memorable = !link.nofollow && link.href.utf8.count <= maxHrefLength
+            pageKeys.append(memorable ? Self.key(href: link.href, base: base) ?? 0 : 0)
         }
+        for key in pageKeys {
+            pageRemembered.append(key != 0 && contains(key))
+        }
+    }
+
+    /// Whether the page's link at `index` was admitted (or refused for good) before.
+    func isRemembered(_ index: Int) -> Bool {
+        pageRemembered[index]
+    }
+
+    /// The page's link at `index` became a candidate: remembered by `rememberCandidates`.
+    func becameCandidate(_ index: Int) {
+        if pageKeys[index] != 0 { pageCandidates.append(pageKeys[index]) }
+    }
+
+    /// The page's candidates went through admission: later occurrences are rejected too.
+    func rememberCandidates() {
+        pageCandidates.forEach(insert)
+        pageCandidates.removeAll(keepingCapacity: true)
     }
 
     func insert(_ key: UInt64) {
