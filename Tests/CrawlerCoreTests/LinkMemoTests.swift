@@ -37,7 +37,7 @@ struct LinkMemoTests {
         #expect(key("x", "http://a.test/d/p") != key("x", "http://a.test/e/p"))
         #expect(key("x", "http://a.test/d/p") != key("x", "http://a.test/d/p/"))
         // The same bytes split differently between base and href are different keys.
-        #expect(key("/x", "http://a.test/") != key("x", "http://a.test/"))
+        #expect(key("/x%", "http://a.test/") != key("x%", "http://a.test/"))
         // Not remembered: these depend on the whole base, or are another scheme.
         for href in ["?y", "#y", "", "mailto:a@b", "http:x", "x:y", "a:b/c"] {
             #expect(key(href, "http://a.test/d/p") == nil, "\(href)")
@@ -62,6 +62,52 @@ struct LinkMemoTests {
         // Most of the grid is remembered, and keys are shared across bases (what the memo is for).
         #expect(remembered > Self.bases.count * Self.hrefs.count / 2)
         #expect(seen.count < remembered)
+    }
+
+    /// The memo's own resolution of simple paths agrees with the URL parser for every href it takes:
+    /// a grid of segments (dot segments, empty ones, punctuation resolution keeps) against every base.
+    @Test func simplePathsResolveAsTheParserResolvesThem() throws {
+        let segments = ["a", "b.html", ".", "..", "", "~u", "a-b_c", "x;y=1", "(p)", "@", "+", "*!$&'", "..a", ".a", "a."]
+        var hrefs: [String] = []
+        for a in segments {
+            hrefs.append(a)
+            for b in segments {
+                hrefs.append(a + "/" + b)
+                for c in segments { hrefs.append(a + "/" + b + "/" + c) }
+            }
+        }
+        hrefs += hrefs.map { "/" + $0 }
+        hrefs += Self.hrefs
+        var resolvedCount = 0
+        for base in Self.bases {
+            for href in hrefs {
+                guard let resolved = LinkMemo.resolvedSimplePath(href: href, base: base) else { continue }
+                resolvedCount += 1
+                let parsed = try #require(WebURL.parse(href, base: base), "\(href) against \(base.href)")
+                #expect(resolved == parsed.removingFragment.href, "\(href) against \(base.href)")
+            }
+        }
+        #expect(resolvedCount > Self.bases.count * segments.count * segments.count)
+        // What the fast path leaves to the parser: anything that could be more than a plain path.
+        let base = try #require(WebURL.parse("http://a.test/d/p"))
+        for href in ["", "//c.test/x", "x?y", "x#y", "%2e/x", "x\\y", "\\x", "x:y", "é", "x y", "x\ty", "x\"y", "x<y", "x`y", "x{y}", "x|y", "x^y", "x[1]"] {
+            #expect(LinkMemo.resolvedSimplePath(href: href, base: base) == nil, "\(href)")
+        }
+    }
+
+    /// The spellings of one URL (relative, "../", path-absolute and absolute) share a key; the same
+    /// href on pages of two directories or two hosts does not.
+    @Test func spellingsOfOneURLShareAKey() throws {
+        func key(_ href: String, _ base: String) -> UInt64? { LinkMemo.key(href: href, base: WebURL.parse(base)!) }
+        let base = "http://a.test:8080/p/1.html"
+        let absolute = key("http://a.test:8080/p/2.html", base)
+        #expect(absolute != nil)
+        for href in ["2.html", "./2.html", "../p/2.html", "/p/2.html", "/p/./x/../2.html"] {
+            #expect(key(href, base) == absolute, "\(href)")
+        }
+        #expect(key("2.html", "http://a.test:8080/q/1.html") != absolute)
+        #expect(key("2.html", "http://b.test:8080/p/1.html") != absolute)
+        #expect(key("/p/2.html", "https://a.test:8080/p/1.html") != absolute)
     }
 
     @Test func remembersUntilABucketOverflows() {
