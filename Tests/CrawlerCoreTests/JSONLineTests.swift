@@ -49,6 +49,11 @@ struct JSONLineTests {
         #expect(RFC3339.format(millisecondsSinceEpoch: 0) == "1970-01-01T00:00:00.000Z")
         #expect(RFC3339.format(millisecondsSinceEpoch: 951_782_400_999) == "2000-02-29T00:00:00.999Z")
         #expect(RFC3339.format(millisecondsSinceEpoch: -1) == "1969-12-31T23:59:59.999Z")
+        // Each field zero-padded to its width (values from Python's datetime).
+        #expect(RFC3339.format(millisecondsSinceEpoch: 1_795_402_231_007) == "2026-11-23T02:50:31.007Z")
+        #expect(RFC3339.format(millisecondsSinceEpoch: 1_234_567_890_123) == "2009-02-13T23:31:30.123Z")
+        #expect(RFC3339.format(millisecondsSinceEpoch: 4_102_444_799_999) == "2099-12-31T23:59:59.999Z")
+        #expect(RFC3339.format(millisecondsSinceEpoch: -2_208_988_800_001) == "1899-12-31T23:59:59.999Z")
         // Regression (Fuzz/Regressions/jsonl/F1): values near Int64.min trapped on overflow; out of
         // range values are clamped to the four-digit years RFC 3339 can write.
         #expect(RFC3339.format(millisecondsSinceEpoch: .min) == "0000-01-01T00:00:00.000Z")

@@ -33,16 +33,27 @@ extension Crawler {
             facts.lastModified = response.lastModified
             facts.links = Self.storedLinkText(candidates, page: job.current)
         }
-        let (enqueued, overHostLimit, decided, duplicateOf) = admitLinks(candidates, content: (hash, job.origin.href))
+        var record = makeRecord(
+            job, outcome: .ok, status: response.status, contentType: response.contentType, bytes: response.body.count,
+            timings: response.timings, title: page.title, linkCounts: counts, error: nil, page: facts)
+        let hostKey = job.hostKey
+        // One lock trip: the links are admitted, and the page's record (completed with what admission
+        // found) is counted and its URL finished. It is written just after, before this thread takes
+        // other work, so it is in the sink before the crawl can end (`run` joins the parse threads).
+        let decided = update { dispatch, now in
+            let admission = Self.admit(candidates, content: (hash, job.origin.href), in: &dispatch, now: now)
+            counts.enqueued = admission.admitted
+            counts.hostCap = admission.overHostLimit
+            record.linksEnqueued = counts.enqueued
+            record.linksDropped = counts
+            record.duplicateOf = admission.duplicateOf
+            Self.account(record, linkCounts: counts, hostKey: hostKey, in: &dispatch)
+            return admission.decided
+        }
         // Admitted or refused for good: later occurrences are rejected too (see `LinkMemo`).
         thread.linkMemo?.rememberCandidates()
         candidates.removeAll()
-        counts.enqueued = enqueued
-        counts.hostCap = overHostLimit
-        facts.duplicateOf = duplicateOf
-        record(job, outcome: .ok, status: response.status, contentType: response.contentType,
-               bytes: response.body.count, timings: response.timings, title: page.title,
-               linkCounts: counts, error: nil, page: facts)
+        write(record)
         recordUnfetched(decided)
     }
 
@@ -64,31 +75,36 @@ extension Crawler {
     }
 
     /// Admits a page's link candidates. Returns the counts of those admitted and of those refused by
-    /// `--max-pages-per-host`, and those decided at once. Given the page's body hash and URL, also
-    /// returns the URL of an earlier page with the same body (in the same lock trip).
+    /// `--max-pages-per-host`, and those decided at once. Given the page's body hash and URL (`admit`),
+    /// also returns the URL of an earlier page with the same body (in the same lock trip).
     func admitLinks(
-        _ candidates: [(FetchJob, URLFingerprint)], content: (hash: UInt64, url: String)? = nil
+        _ candidates: [(FetchJob, URLFingerprint)]
     ) -> (admitted: Int, overHostLimit: Int, decided: [(FetchJob, Outcome)], duplicateOf: String?) {
-        update { dispatch, now in
-            let duplicateOf = content.flatMap { dispatch.firstURLs.firstURL(for: $0.hash, recording: $0.url) }
-            var admitted = 0
-            var overHostLimit = 0
-            var decided: [(FetchJob, Outcome)] = []
-            for (job, fingerprint) in candidates {
-                switch dispatch.state.admit(job, fingerprint: fingerprint, now: now) {
-                case .queued:
-                    admitted += 1
-                case .record(let job, let outcome):
-                    admitted += 1
-                    decided.append((job, outcome))
-                case .overHostLimit:
-                    overHostLimit += 1
-                case .rejected:
-                    break
-                }
+        update { dispatch, now in Self.admit(candidates, content: nil, in: &dispatch, now: now) }
+    }
+
+    /// `admitLinks` under the lock the caller holds.
+    static func admit(
+        _ candidates: [(FetchJob, URLFingerprint)], content: (hash: UInt64, url: String)?, in dispatch: inout Dispatch, now: Duration
+    ) -> (admitted: Int, overHostLimit: Int, decided: [(FetchJob, Outcome)], duplicateOf: String?) {
+        let duplicateOf = content.flatMap { dispatch.firstURLs.firstURL(for: $0.hash, recording: $0.url) }
+        var admitted = 0
+        var overHostLimit = 0
+        var decided: [(FetchJob, Outcome)] = []
+        for (job, fingerprint) in candidates {
+            switch dispatch.state.admit(job, fingerprint: fingerprint, now: now) {
+            case .queued:
+                admitted += 1
+            case .record(let job, let outcome):
+                admitted += 1
+                decided.append((job, outcome))
+            case .overHostLimit:
+                overHostLimit += 1
+            case .rejected:
+                break
             }
-            return (admitted, overHostLimit, decided, duplicateOf)
         }
+        return (admitted, overHostLimit, decided, duplicateOf)
     }
 
     /// The URL's duplicate-detection key: `dedupKey` without the configured session parameters.

@@ -7,6 +7,48 @@ extension Crawler {
         timings: FetchTimings?, title: String? = nil, linkCounts: LinkCounts? = nil,
         redirectTarget: String? = nil, error: String?, page: PageFacts? = nil
     ) {
+        let record = makeRecord(
+            job, outcome: outcome, status: status, contentType: contentType, bytes: bytes, timings: timings,
+            title: title, linkCounts: linkCounts, redirectTarget: redirectTarget, error: error, page: page)
+        sink.write(record)
+        let outputFailed = sink.failure != nil
+        let hostKey = job.hostKey
+        update { dispatch, _ in
+            Self.account(record, linkCounts: linkCounts, hostKey: hostKey, in: &dispatch)
+            if outputFailed { Self.stopForOutput(&dispatch) }
+        }
+    }
+
+    /// Writes a record already counted (`account`); stops the crawl if the output has failed.
+    func write(_ record: CrawlRecord) {
+        sink.write(record)
+        if sink.failure != nil {
+            update { dispatch, _ in Self.stopForOutput(&dispatch) }
+        }
+    }
+
+    /// The crawl's bookkeeping for one record, under the lock: statistics, the hosts recorded, and
+    /// its URL finished.
+    static func account(_ record: CrawlRecord, linkCounts: LinkCounts?, hostKey: String, in dispatch: inout Dispatch) {
+        dispatch.statistics.count(record)
+        dispatch.hostsRecorded.insert(hostKey)
+        if let linkCounts { dispatch.statistics.add(linkCounts) }
+        dispatch.state.finish()
+    }
+
+    private static func stopForOutput(_ dispatch: inout Dispatch) {
+        if dispatch.stopReason == nil {
+            dispatch.stopReason = .outputFailed
+            _ = dispatch.state.stop()
+        }
+    }
+
+    /// A URL's record, not yet written or counted.
+    func makeRecord(
+        _ job: FetchJob, outcome: Outcome, status: Int?, contentType: String?, bytes: Int,
+        timings: FetchTimings?, title: String? = nil, linkCounts: LinkCounts? = nil,
+        redirectTarget: String? = nil, error: String?, page: PageFacts? = nil
+    ) -> CrawlRecord {
         let now = clock.now()
         let elapsed = now - (job.startedAt ?? now)
         var record = CrawlRecord(
@@ -31,19 +73,7 @@ extension Crawler {
                 status: status, outcome: outcome, fetchedAtMs: record.fetchedAtMs, etag: page?.etag,
                 lastModified: page?.lastModified, contentHash: page?.contentHash, links: page?.links)
         }
-        sink.write(record)
-        let outputFailed = sink.failure != nil
-        let hostKey = job.hostKey
-        update { dispatch, _ in
-            dispatch.statistics.count(record)
-            dispatch.hostsRecorded.insert(hostKey)
-            if let linkCounts { dispatch.statistics.add(linkCounts) }
-            dispatch.state.finish()
-            if outputFailed, dispatch.stopReason == nil {
-                dispatch.stopReason = .outputFailed
-                _ = dispatch.state.stop()
-            }
-        }
+        return record
     }
 
     /// Records URLs decided without a (further) fetch: robots.txt disallows them, or their host was

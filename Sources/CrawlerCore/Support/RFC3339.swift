@@ -20,31 +20,37 @@ public enum RFC3339 {
             days -= 1
         }
         let (year, month, day) = civil(fromDays: days)
-        var out = ""
-        out.reserveCapacity(24)
-        append(&out, year, width: 4)
-        out.append("-")
-        append(&out, month, width: 2)
-        out.append("-")
-        append(&out, day, width: 2)
-        out.append("T")
-        append(&out, secondOfDay / 3600, width: 2)
-        out.append(":")
-        append(&out, (secondOfDay / 60) % 60, width: 2)
-        out.append(":")
-        append(&out, secondOfDay % 60, width: 2)
-        out.append(".")
-        append(&out, millis, width: 3)
-        out.append("Z")
-        return out
-    }
-
-    private static func append(_ out: inout String, _ value: Int, width: Int) {
-        let digits = String(value)
-        if digits.utf8.count < width {
-            out.append(String(repeating: "0", count: width - digits.utf8.count))
+        // Written byte by byte into the string's own storage: one allocation, no digit strings.
+        return String(unsafeUninitializedCapacity: 24) { out in
+            var index = 0
+            func put(_ value: Int, width: Int) {
+                var value = value
+                for position in stride(from: index + width - 1, through: index, by: -1) {
+                    out[position] = UInt8(ascii: "0") + UInt8(value % 10)
+                    value /= 10
+                }
+                index += width
+            }
+            func put(_ character: Unicode.Scalar) {
+                out[index] = UInt8(ascii: character)
+                index += 1
+            }
+            put(year, width: 4)
+            put("-")
+            put(month, width: 2)
+            put("-")
+            put(day, width: 2)
+            put("T")
+            put(secondOfDay / 3600, width: 2)
+            put(":")
+            put((secondOfDay / 60) % 60, width: 2)
+            put(":")
+            put(secondOfDay % 60, width: 2)
+            put(".")
+            put(millis, width: 3)
+            put("Z")
+            return index
         }
-        out.append(digits)
     }
 
     /// Days since 1970-01-01 to (year, month, day) in the proleptic Gregorian calendar.
