@@ -48,7 +48,7 @@ extension CurlTransfer {
         let primaryIP = easy.infoString(CURLINFO_PRIMARY_IP)
         return TransferResponse(
             status: status != 0 ? status : parsedStatus,
-            headers: headers,
+            fields: headers,
             body: body,
             rawBytes: easy.infoOffset(CURLINFO_SIZE_DOWNLOAD_T),
             decodedBytes: decodedBytes,

@@ -22,7 +22,7 @@ final class CurlTransfer {
 
     private(set) var body: [UInt8] = []
     private(set) var decodedBytes: Int64 = 0
-    private(set) var headers: [(name: String, value: String)] = []
+    private(set) var headers = HeaderFields()
     private(set) var parsedStatus = 0
     private var headerBytes = 0
     /// Set once a final (non-1xx) header block ended; later header lines are trailers.
@@ -191,7 +191,7 @@ final class CurlTransfer {
         if weightPending > 0 { return Int(CURL_WRITEFUNC_PAUSE) }
         if weightHeld == 0 {
             let declared = HeaderLine.contentLength(in: headers)
-            let encoded = headers.contains { TransferResponse.asciiCaseInsensitiveEqual($0.name, "content-encoding") }
+            let encoded = headers.contains(named: "content-encoding")
             let capacity = Int64(budget.capacity)
             if let declared, !encoded, declared > capacity {
                 abort = TransferError(code: .tooLarge, message: "Content-Length \(declared) exceeds the memory budget of \(capacity) bytes")
@@ -275,7 +275,7 @@ final class CurlTransfer {
         if HeaderLine.isStatusLine(text) {
             // A new response (after 1xx): only the last header block is reported.
             parsedStatus = HeaderLine.status(text)
-            headers.removeAll(keepingCapacity: true)
+            headers.removeAll()
             headersComplete = false
             return line.count
         }
@@ -306,16 +306,11 @@ final class CurlTransfer {
         }
         if text[0] == 0x20 || text[0] == 0x09 {
             // obs-fold continuation line: part of the previous value.
-            if !headers.isEmpty {
-                headers[headers.count - 1].value += " " + HeaderLine.trimmed(text)
-            }
+            headers.continueLastValue(text)
             return line.count
         }
-        if let field = HeaderLine.field(text) {
-            // Room for a typical response's fields at once (growing from empty reallocated 4 times).
-            if headers.capacity == 0 { headers.reserveCapacity(16) }
-            headers.append(field)
-        }
+        headers.reserveTypical()
+        headers.append(line: text)
         return line.count
     }
 }

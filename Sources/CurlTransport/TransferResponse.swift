@@ -6,8 +6,10 @@ public struct TransferResponse: Sendable {
     /// HTTP status of the last response; 0 when no response arrived.
     public var status: Int
     /// Headers of the last header block only (reset on each status line, e.g. after `100 Continue`),
-    /// in arrival order, names and values as sent (values trimmed).
-    public var headers: [(name: String, value: String)]
+    /// in arrival order, names and values as sent (trimmed).
+    public var fields: HeaderFields
+    /// `fields` as strings.
+    public var headers: [(name: String, value: String)] { fields.pairs }
     /// Decoded body (after Content-Encoding). On error it is kept only when small, for diagnostics.
     public var body: [UInt8]
     /// Body bytes as received on the wire (before content decoding).
@@ -42,9 +44,28 @@ public struct TransferResponse: Sendable {
         error: TransferError? = nil,
         heldBytes: Int = 0
     ) {
+        self.init(
+            status: status, fields: HeaderFields(headers), body: body, rawBytes: rawBytes, decodedBytes: decodedBytes,
+            effectiveURL: effectiveURL, primaryIP: primaryIP, httpVersion: httpVersion, timings: timings, error: error,
+            heldBytes: heldBytes)
+    }
+
+    public init(
+        status: Int = 0,
+        fields: HeaderFields,
+        body: [UInt8] = [],
+        rawBytes: Int64 = 0,
+        decodedBytes: Int64 = 0,
+        effectiveURL: String,
+        primaryIP: String? = nil,
+        httpVersion: Int = 0,
+        timings: TransferTimings = .zero,
+        error: TransferError? = nil,
+        heldBytes: Int = 0
+    ) {
         self.heldBytes = heldBytes
         self.status = status
-        self.headers = headers
+        self.fields = fields
         self.body = body
         self.rawBytes = rawBytes
         self.decodedBytes = decodedBytes
@@ -57,29 +78,6 @@ public struct TransferResponse: Sendable {
 
     /// The first header named `name` (ASCII case-insensitive), or nil.
     public func header(_ name: String) -> String? {
-        for field in headers where Self.asciiCaseInsensitiveEqual(field.name, name) {
-            return field.value
-        }
-        return nil
-    }
-
-    /// Compares UTF-8 bytes folding only ASCII letters: header names are ASCII tokens, and this
-    /// avoids Unicode case mapping on a hot path.
-    static func asciiCaseInsensitiveEqual(_ a: String, _ b: String) -> Bool {
-        // Native strings know their UTF-8 count: most names differ in length, and stop here.
-        guard a.utf8.count == b.utf8.count else { return false }
-        // Contiguous bytes (the names are native strings, so no copy): no iterator per character.
-        var a = a
-        var b = b
-        return a.withUTF8 { x in
-            b.withUTF8 { y in
-                for index in 0..<x.count where x[index] != y[index] {
-                    let lx = (x[index] >= 0x41 && x[index] <= 0x5A) ? x[index] | 0x20 : x[index]
-                    let ly = (y[index] >= 0x41 && y[index] <= 0x5A) ? y[index] | 0x20 : y[index]
-                    if lx != ly { return false }
-                }
-                return true
-            }
-        }
+        fields.value(named: name)
     }
 }

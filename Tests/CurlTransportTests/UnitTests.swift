@@ -25,7 +25,9 @@ import Testing
 
     @Test func headerFields() {
         func field(_ s: String) -> (name: String, value: String)? {
-            Array(s.utf8).withUnsafeBytes { HeaderLine.field($0) }
+            var fields = HeaderFields()
+            Array(s.utf8).withUnsafeBytes { _ = fields.append(line: $0) }
+            return fields.pairs.first
         }
         #expect(field("Location: /a:b ")?.name == "Location")
         #expect(field("Location: /a:b ")?.value == "/a:b")
@@ -33,6 +35,24 @@ import Testing
         #expect(field("no colon") == nil)
         #expect(field(": no name") == nil)
         #expect(field("Bad: \u{FF}")?.value == "\u{FF}")
+        #expect(field(" Spaced \t:\t v a l ")?.name == "Spaced")
+        #expect(field(" Spaced \t:\t v a l ")?.value == "v a l")
+        // Invalid UTF-8 is replaced when a value is read, as the strings were before.
+        var fields = HeaderFields()
+        [UInt8]("X: a".utf8 + [0xFF]).withUnsafeBytes { _ = fields.append(line: $0) }
+        #expect(fields.value(named: "x") == "a\u{FFFD}")
+        // An obs-fold line continues the last value; before any field it is dropped.
+        var folded = HeaderFields()
+        Array("  lost".utf8).withUnsafeBytes { folded.continueLastValue($0) }
+        Array("A: one".utf8).withUnsafeBytes { _ = folded.append(line: $0) }
+        Array("B: two".utf8).withUnsafeBytes { _ = folded.append(line: $0) }
+        Array("\t three ".utf8).withUnsafeBytes { folded.continueLastValue($0) }
+        #expect(folded.pairs.map(\.value) == ["one", "two three"])
+        #expect(folded.value(named: "b") == "two three")
+        #expect(HeaderLine.contentLength(in: HeaderFields([(name: "Content-Length", value: "12")])) == 12)
+        #expect(HeaderLine.contentLength(in: HeaderFields([(name: "Content-Length", value: "1 2")])) == nil)
+        #expect(HeaderLine.mediaType(in: HeaderFields([(name: "content-type", value: " Text/HTML ; charset=x")])) == "text/html")
+        #expect(HeaderLine.mediaType(in: HeaderFields([(name: "content-type", value: " ; charset=x")])) == nil)
     }
 
     @Test func headerLookupIsAsciiCaseInsensitive() {
