@@ -202,17 +202,34 @@ final class LinkMemo {
     /// Starts a page: the keys of its `links` resolved against `base`, then every lookup in one pass.
     /// Nofollow links and hrefs over `maxHrefLength` (refused unread) get no key.
     func lookUp(_ links: [ParsedLink], base: WebURL, maxHrefLength: Int) {
-        pageKeys.removeAll(keepingCapacity: true)
-        pageRemembered.removeAll(keepingCapacity: true)
+        // The buffers are moved into locals for the loops: a stored property mutated per link costs
+        // a dynamic exclusivity check each time.
+        var keys = take(&pageKeys)
+        var remembered = take(&pageRemembered)
+        var resolved = take(&self.resolved)
+        var parts = Base()
+        swap(&parts, &self.base)  // moved out, not copied: `set` then reuses its buffers
+        parts.set(base)
         pageCandidates.removeAll(keepingCapacity: true)
-        self.base.set(base)
         for link in links {
             let memorable = !link.nofollow && link.href.utf8.count <= maxHrefLength
-            pageKeys.append(memorable ? Self.key(href: link.href, base: self.base, scratch: &resolved) ?? 0 : 0)
+            keys.append(memorable ? Self.key(href: link.href, base: parts, scratch: &resolved) ?? 0 : 0)
         }
-        for key in pageKeys {
-            pageRemembered.append(key != 0 && contains(key))
+        for key in keys {
+            remembered.append(key != 0 && contains(key))
         }
+        pageKeys = keys
+        pageRemembered = remembered
+        self.resolved = resolved
+        self.base = parts
+    }
+
+    /// The buffer, emptied (its capacity kept), leaving an empty array in its place.
+    private func take<Element>(_ buffer: inout [Element]) -> [Element] {
+        var taken: [Element] = []
+        swap(&taken, &buffer)
+        taken.removeAll(keepingCapacity: true)
+        return taken
     }
 
     /// Whether the page's link at `index` was admitted (or refused for good) before.
