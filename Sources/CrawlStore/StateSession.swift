@@ -24,6 +24,14 @@ final class StateSession {
                 throw SQLiteError(code: 0, message: "state schema version \(version) is not supported (expected \(StateSchema.version))")
             }
             try db.execute("INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '\(StateSchema.version)')")
+            // Body hashes are compared across runs (`changed`): hashes made by another version of
+            // `ContentHash` would all differ, so they are dropped, and a re-fetch then reports
+            // `changed: null` (nothing to compare with) rather than a change that did not happen.
+            let hashVersion = try db.integer("SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'content_hash_version'")
+            if hashVersion != Int64(ContentHash.version) {
+                try db.execute("UPDATE urls SET content_hash = NULL WHERE content_hash IS NOT NULL")
+                try db.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('content_hash_version', '\(ContentHash.version)')")
+            }
             try db.execute("COMMIT")
         } catch {
             try? db.execute("ROLLBACK")

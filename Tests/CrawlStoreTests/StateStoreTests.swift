@@ -1,4 +1,4 @@
-import CrawlStore
+@testable import CrawlStore
 import CrawlURL
 import CrawlerCore
 import Foundation
@@ -72,6 +72,35 @@ struct StateStoreTests {
         }
         #expect(links == ["/1", "/2"])
         await third.close()
+    }
+
+    /// A state written with another version of `ContentHash` (here: before versions were kept) loses
+    /// its hashes on open, so a re-fetch reports `changed: null`, not a change; validators stay.
+    @Test func hashesOfAnotherContentHashVersionAreDropped() async throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try await StateStore.open(directory: directory)
+        _ = try await store.beginRun(id: "run-1", output: nil, recrawlAfterMs: nil, nowMs: 1_000)
+        store.admitted((0..<2).map { Self.admission($0, sequence: Int64($0) + 1) })
+        store.recordsWritten((0..<2).map {
+            JournalMark(fingerprint: URLFingerprint(key: "http://a.test/\($0)"), disposition: .done, status: 200,
+                        outcome: .ok, fetchedAtMs: 2_000, etag: "\"e\($0)\"", contentHash: 42, links: nil)
+        }, outputBytes: 100)
+        try await store.endRun(exitCode: 0, stopReason: "finished", nowMs: 3_000)
+        let databasePath = store.databasePath
+        await store.close()
+        do {
+            let db = try SQLiteConnection(path: databasePath)
+            try db.execute("DELETE FROM meta WHERE key = 'content_hash_version'")
+        }
+
+        let reopened = try await StateStore.open(directory: directory)
+        _ = try await reopened.beginRun(id: "run-2", output: nil, recrawlAfterMs: 0, nowMs: 4_000)
+        let due = await Self.load(reopened)
+        #expect(due.count == 2)
+        #expect(due.allSatisfy { $0.revisit?.contentHash == nil })
+        #expect(due.compactMap { $0.revisit?.etag }.sorted() == ["\"e0\"", "\"e1\""])
+        await reopened.close()
     }
 
     @Test func aCrashedRunsOutputTailIsReconciledAndItsTornLastLineCutOff() async throws {

@@ -27,7 +27,8 @@ extension Crawler {
         response.lease?.release()
         var (candidates, counts) = linkCandidates(of: page, on: job, memo: thread.linkMemo)
         var facts = PageFacts(contentHash: hash)
-        if let revisit = job.revisit { facts.changed = revisit.contentHash != hash }
+        // Nil (unknown) when the last fetch left no hash to compare with.
+        facts.changed = job.revisit?.contentHash.map { $0 != hash }
         if journal != nil {
             facts.etag = response.etag
             facts.lastModified = response.lastModified
