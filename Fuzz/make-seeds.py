@@ -108,6 +108,13 @@ def html_seeds():
         b"\xff\xfe<\x00a\x00 \x00h\x00r\x00e\x00f\x00=\x00/\x00b\x00o\x00m\x00>\x00",
         b"\xef\xbb\xbf<title>bom</title><a href=/bom8>",
         b"<a href=/\xc3\x28\xa0\xa1\xf0\x28\x8c\xbc>invalid utf-8</a><title>\xe2\x82</title>",
+        # Declared UTF-8 but invalid: the fast path reads such bodies unrepaired (its answer must
+        # still be libxml2's on the repaired text): bad bytes in hrefs, beside references, in the
+        # title near its cap, a truncated sequence before a tag, and a non-character.
+        b"\x01utf-8\n<title>a\xc3&#xbc;\xe2\x82&#x20ac; \xff</title><a href='/p\xc3'>x</a><a href=\"\xe2\x82&amp;q\">y</a>"
+        b"<a href=/\xed\xa0\x80/\xf4\x90\x80\x80>z</a><meta name=robots content='no\xc3follow'>\xe2<a href=/after>",
+        b"\x01utf-8\n<title>" + b"\xc3\xa9\xff" * 400 + b"</title><a href=/t>",
+        b"\x01utf-8\n<a href=/x\xef\xbf\xbe>nonchar</a><a href=/y\xef\xbf\xc0>bad</a><base href=/b\x80/>",
         "<script>document.write('<a href=/in-script>')</script><style>a{}</style><!-- <a href=/in-comment> -->"
         "<![CDATA[<a href=/cdata>]]><?php echo '<a href=/pi>'; ?>" + a,
         "<a href=/1><a href=/2><a href=/3>" * 20,

@@ -51,6 +51,39 @@ struct FastPathDifferentialTests {
         #expect(comparison.fastPathTaken < comparison.compared)
     }
 
+    /// Declared UTF-8 (the HTTP charset), the automatic path runs the fast path on the bytes as they
+    /// are, unrepaired. Generated documents with invalid sequences put anywhere (inside characters,
+    /// attribute values, references and the title too) must get libxml2's answer on repaired text.
+    @Test func declaredUTF8WithInvalidBytesGetsLibxml2sAnswer() {
+        let automatic = HTMLLinkExtractor()
+        let reference = HTMLLinkExtractor()
+        let rounds = environmentInt("FASTPATH_DIFF_ROUNDS") ?? 3_000
+        var rng = SplitMix64(seed: UInt64(environmentInt("FASTPATH_DIFF_SEED") ?? 0xBAD_0078))
+        let probe = HTMLLinkExtractor()
+        let accepted = FastPathDocuments.fragments.filter {
+            probe.extract(Array(("<title>t</title>" + $0).utf8), charset: nil, path: .fastPathOnly) != nil
+        }
+        let invalid: [[UInt8]] = [[0xFF], [0x80], [0xC3], [0xE2, 0x82], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80],
+                                  [0xEF, 0xBF], [0x00], [0xC0, 0xAF], [0xF0, 0x9F, 0x98], [0xEF, 0xBF, 0xBE], [0xC3, 0xA9]]
+        var fast = 0
+        var mismatches: [String] = []
+        for round in 0..<rounds {
+            var document = FastPathDocuments.random(&rng, pool: round % 2 == 0 ? FastPathDocuments.fragments : accepted)
+            for _ in 0..<(1 + rng.below(4)) {
+                document.insert(contentsOf: rng.pick(invalid), at: rng.below(document.count + 1))
+            }
+            let summary = automatic.extract(document, charset: "utf-8")
+            if automatic.lastPathWasFast { fast += 1 }
+            let libxml2 = reference.extract(document, charset: "utf-8", path: .libxml2Only)
+            if summary != libxml2, mismatches.count < 5 {
+                mismatches.append("document: \(String(decoding: document, as: UTF8.self).debugDescription)\n  auto:    \(summary)\n  libxml2: \(String(describing: libxml2))")
+            }
+        }
+        print("FastPath differential, declared UTF-8 with invalid bytes: \(rounds) compared, \(fast) on the fast path")
+        #expect(mismatches.isEmpty, Comment(rawValue: mismatches.joined(separator: "\n")))
+        #expect(fast > rounds / 10)
+    }
+
     @Test func fuzzSeedsAndRegressions() {
         let comparison = FastPathComparison(maxLinks: 50)
         let root = RepositoryFiles.testsFolder() + "/../../Fuzz"
