@@ -77,8 +77,8 @@ public final class CurlFetcher: Fetcher {
             body: response.body, bodySkipped: response.error?.code == .bodySkipped,
             retryAfter: response.header("Retry-After"), timings: timings,
             lease: response.heldBytes > 0 ? settings.memoryBudget.map { BodyLease(budget: $0, bytes: response.heldBytes) } : nil,
-            etag: response.header("ETag").flatMap(Self.safeHeaderValue),
-            lastModified: response.header("Last-Modified").flatMap(Self.safeHeaderValue)))
+            etag: request.keepsValidators ? response.header("ETag").flatMap(Self.safeHeaderValue) : nil,
+            lastModified: request.keepsValidators ? response.header("Last-Modified").flatMap(Self.safeHeaderValue) : nil))
     }
 
     /// A validator a server sent, fit to be sent back in a header: visible ASCII and spaces only, at

@@ -27,6 +27,8 @@ final class CurlTransfer {
     private var headerBytes = 0
     /// Set once a final (non-1xx) header block ended; later header lines are trailers.
     private(set) var headersComplete = false
+    /// The final header block has a Content-Encoding (raw and decoded byte counts may differ).
+    private var isContentEncoded = false
     /// Why we aborted the transfer from a callback; takes precedence over curl's resulting code.
     private(set) var abort: TransferError?
     /// The body is read but not stored (an unaccepted media type with a small declared length).
@@ -171,8 +173,9 @@ final class CurlTransfer {
             abort = TransferError(code: .tooLarge, message: "decoded body exceeds \(maxBody) bytes")
             return 0
         }
-        // Raw bytes too: curl's download counter is the body before content decoding.
-        if easy.infoOffset(CURLINFO_SIZE_DOWNLOAD_T) > rawCap {
+        // Raw bytes too: curl's download counter is the body before content decoding. Without a
+        // Content-Encoding they are the decoded bytes, which were just checked against a lower cap.
+        if isContentEncoded, easy.infoOffset(CURLINFO_SIZE_DOWNLOAD_T) > rawCap {
             abort = TransferError(code: .tooLarge, message: "body exceeds \(maxBody) bytes on the wire")
             return 0
         }
@@ -277,12 +280,14 @@ final class CurlTransfer {
             parsedStatus = HeaderLine.status(text)
             headers.removeAll()
             headersComplete = false
+            isContentEncoded = false
             return line.count
         }
         if headersComplete { return line.count }  // trailers after a chunked body: ignored
         if text.isEmpty {
             if parsedStatus >= 200 || parsedStatus == 0 {
                 headersComplete = true
+                isContentEncoded = headers.contains(named: "content-encoding")
                 let declaredLength = HeaderLine.contentLength(in: headers)
                 if let accepted = pending.request.acceptedMediaTypes, (200..<300).contains(parsedStatus),
                    let mediaType = HeaderLine.mediaType(in: headers), !accepted.contains(mediaType) {

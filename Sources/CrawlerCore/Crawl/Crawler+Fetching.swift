@@ -14,7 +14,9 @@ extension Crawler {
         }
         job.attempts += 1
         let host = job.hostKey
-        let request = FetchRequest(url: job.current, ifNoneMatch: job.revisit?.etag, ifModifiedSince: job.revisit?.lastModified)
+        let request = FetchRequest(
+            url: job.current, ifNoneMatch: job.revisit?.etag, ifModifiedSince: job.revisit?.lastModified,
+            keepsValidators: journal != nil || job.revisit != nil)
         let result = await runFetch(request, host: host, reportsStart: job.reportsStart)
         let feedback = HostFeedback(result, wallClockSeconds: Double(clock.wallClockMilliseconds()) / 1000)
         let canRetry = job.attempts <= configuration.politeness.retries

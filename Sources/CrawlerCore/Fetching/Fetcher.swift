@@ -13,9 +13,16 @@ public struct FetchRequest: Sendable {
     /// Validators from the last fetch, sent as `If-None-Match` / `If-Modified-Since` (a re-crawl).
     public var ifNoneMatch: String?
     public var ifModifiedSince: String?
+    /// Whether the response's `ETag` and `Last-Modified` are wanted (only a crawl with state keeps
+    /// them); without, the fetcher need not read them.
+    public var keepsValidators: Bool
 
-    public init(url: WebURL, htmlOnly: Bool = true, isRobots: Bool = false, ifNoneMatch: String? = nil, ifModifiedSince: String? = nil) {
+    public init(
+        url: WebURL, htmlOnly: Bool = true, isRobots: Bool = false, ifNoneMatch: String? = nil, ifModifiedSince: String? = nil,
+        keepsValidators: Bool = true
+    ) {
         self.url = url
+        self.keepsValidators = keepsValidators
         self.ifNoneMatch = ifNoneMatch
         self.ifModifiedSince = ifModifiedSince
         self.htmlOnly = htmlOnly && !isRobots
