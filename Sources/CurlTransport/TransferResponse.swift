@@ -33,26 +33,7 @@ public struct TransferResponse: Sendable {
 
     public init(
         status: Int = 0,
-        headers: [(name: String, value: String)] = [],
-        body: [UInt8] = [],
-        rawBytes: Int64 = 0,
-        decodedBytes: Int64 = 0,
-        effectiveURL: String,
-        primaryIP: String? = nil,
-        httpVersion: Int = 0,
-        timings: TransferTimings = .zero,
-        error: TransferError? = nil,
-        heldBytes: Int = 0
-    ) {
-        self.init(
-            status: status, fields: HeaderFields(headers), body: body, rawBytes: rawBytes, decodedBytes: decodedBytes,
-            effectiveURL: effectiveURL, primaryIP: primaryIP, httpVersion: httpVersion, timings: timings, error: error,
-            heldBytes: heldBytes)
-    }
-
-    public init(
-        status: Int = 0,
-        fields: HeaderFields,
+        fields: HeaderFields = HeaderFields(),
         body: [UInt8] = [],
         rawBytes: Int64 = 0,
         decodedBytes: Int64 = 0,

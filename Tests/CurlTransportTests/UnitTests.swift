@@ -56,7 +56,7 @@ import Testing
     }
 
     @Test func headerLookupIsAsciiCaseInsensitive() {
-        let response = TransferResponse(headers: [(name: "Content-Type", value: "a"), (name: "content-type", value: "b")], effectiveURL: "")
+        let response = TransferResponse(fields: HeaderFields([(name: "Content-Type", value: "a"), (name: "content-type", value: "b")]), effectiveURL: "")
         #expect(response.header("CONTENT-type") == "a")
         #expect(response.header("Content-Typ") == nil)
         #expect(response.header("Content-Typee") == nil)
