@@ -314,7 +314,6 @@ final class CurlTransfer {
             headers.continueLastValue(text)
             return line.count
         }
-        headers.reserveTypical()
         headers.append(line: text)
         return line.count
     }

@@ -54,12 +54,6 @@ public struct HeaderFields: Sendable {
 
     // MARK: Filling (the multi thread)
 
-    /// Room for a typical response at once (growing from empty reallocated several times).
-    mutating func reserveTypical() {
-        if bytes.capacity == 0 { bytes.reserveCapacity(512) }
-        if fields.capacity == 0 { fields.reserveCapacity(16) }
-    }
-
     /// Adds the field of a "Name: value" line, split at the first colon and trimmed. False (and nothing
     /// added) without a colon or a name.
     @discardableResult
@@ -73,6 +67,11 @@ public struct HeaderFields: Sendable {
 
     /// Adds a field; `name` and `value` are trimmed of spaces and tabs here.
     mutating func append(name: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) {
+        // Room for a typical response at once (growing from empty reallocated several times).
+        if fields.capacity == 0 {
+            bytes.reserveCapacity(512)
+            fields.reserveCapacity(16)
+        }
         let nameStart = bytes.count
         bytes.append(contentsOf: Self.trimmed(name))
         let nameEnd = bytes.count

@@ -64,13 +64,19 @@ final class ExtractionState {
     // MARK: Elements
 
     func addLink(_ url: UnsafeBufferPointer<UInt8>, kind: HTMLLink.Kind, nofollow: Bool) {
-        guard links.count < maxLinks else {
+        // One access to `links` (a stored property pays a dynamic exclusivity check per access).
+        if !Self.append(HTMLLink(url: ASCIIBytes.string(ASCIIBytes.trimmed(url)), kind: kind, nofollow: nofollow), to: &links, max: maxLinks) {
             linksTruncated += 1
-            return
         }
-        // Room for a typical page's links at once: growing from empty reallocated 5-6 times a page.
-        if links.capacity == 0 { links.reserveCapacity(min(maxLinks, 32)) }
-        links.append(HTMLLink(url: ASCIIBytes.string(ASCIIBytes.trimmed(url)), kind: kind, nofollow: nofollow))
+    }
+
+    /// Appends `link` unless `links` holds `max` already; reserves room for a typical page's links
+    /// on the first (growing from empty reallocated 5-6 times a page).
+    private static func append(_ link: @autoclosure () -> HTMLLink, to links: inout [HTMLLink], max: Int) -> Bool {
+        guard links.count < max else { return false }
+        if links.capacity == 0 { links.reserveCapacity(min(max, 32)) }
+        links.append(link())
+        return true
     }
 
     /// Only the first `<base>` that has an `href` counts (HTML's "frozen base URL").
@@ -143,19 +149,25 @@ final class ExtractionState {
     /// buffer never holds more than the cap plus one character.
     func characters(_ bytes: UnsafeBufferPointer<UInt8>) {
         guard titleState == .capturing else { return }
+        // Locals for the loop: stored properties pay a dynamic exclusivity check per access.
+        var title: [UInt8] = []
+        swap(&title, &titleBytes)
+        var pendingSpace = titlePendingSpace
         let limit = HTMLSummary.maxTitleBytes + 4
         for byte in bytes {
-            if titleBytes.count >= limit { return }
+            if title.count >= limit { break }
             if ASCIIBytes.isWhitespace(byte) {
-                titlePendingSpace = !titleBytes.isEmpty
+                pendingSpace = !title.isEmpty
             } else {
-                if titlePendingSpace {
-                    titleBytes.append(0x20)
-                    titlePendingSpace = false
+                if pendingSpace {
+                    title.append(0x20)
+                    pendingSpace = false
                 }
-                titleBytes.append(byte)
+                title.append(byte)
             }
         }
+        titlePendingSpace = pendingSpace
+        swap(&title, &titleBytes)
     }
 
     private func finishedTitle() -> String? {
