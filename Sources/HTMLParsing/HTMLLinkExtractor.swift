@@ -102,6 +102,8 @@ public final class HTMLLinkExtractor {
         let raw = UnsafeRawBufferPointer(start: base, count: min(body.count, Self.maxBodyBytes))
         let choice = chooseEncoding(raw, headerCharset: charset)
         let text = UnsafeRawBufferPointer(rebasing: raw[choice.bomLength...])
+        // The fast path declined `text` as it is (it need not try again on the same bytes).
+        var declinedAsIs = false
         if path == .automatic, !choice.knownValidUTF8, case .utf8 = choice.encoding.decoder,
            let base = text.baseAddress, memchr(base, 0, text.count) == nil {
             // Declared UTF-8 and free of NUL: the fast path runs on the bytes as they are, without the
@@ -118,6 +120,7 @@ public final class HTMLLinkExtractor {
                 return finish()
             }
             state.reset()
+            declinedAsIs = true
         }
 
         var failed = false
@@ -127,8 +130,9 @@ public final class HTMLLinkExtractor {
             state.stoppedEarly = true
         } else {
             let utf8 = owner?.bytes ?? text
-            // The fast path first: it either gives libxml2's answer or declines without a trace.
-            if path != .libxml2Only {
+            // The fast path first: it either gives libxml2's answer or declines without a trace. Not
+            // again on the very bytes it declined above (clean UTF-8 is not copied by `decode`).
+            if path != .libxml2Only, !(declinedAsIs && owner == nil) {
                 if FastPathScanner.scan(utf8, state: state, scratch: fastPathScratch) {
                     lastPathWasFast = true
                     return finish()
