@@ -27,9 +27,6 @@ public struct HeaderFields: Sendable {
         }
     }
 
-    public var count: Int { fields.count }
-    public var isEmpty: Bool { fields.isEmpty }
-
     /// Every field as strings, in arrival order (invalid UTF-8 becomes U+FFFD).
     public var pairs: [(name: String, value: String)] {
         fields.map { (string($0.nameStart, $0.nameEnd), string($0.valueStart, $0.valueEnd)) }

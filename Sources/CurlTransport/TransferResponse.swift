@@ -8,8 +8,6 @@ public struct TransferResponse: Sendable {
     /// Headers of the last header block only (reset on each status line, e.g. after `100 Continue`),
     /// in arrival order, names and values as sent (trimmed).
     public var fields: HeaderFields
-    /// `fields` as strings.
-    public var headers: [(name: String, value: String)] { fields.pairs }
     /// Decoded body (after Content-Encoding). On error it is kept only when small, for diagnostics.
     public var body: [UInt8]
     /// Body bytes as received on the wire (before content decoding).

@@ -18,7 +18,7 @@ public struct CrawlConfiguration: Sendable {
     /// Most fetches in flight to one host (scheme + host + port).
     public var hostConcurrency: Int
     /// Documents that may wait for a parse thread; when full, fetch workers wait instead of fetching.
-    /// Default: 8 per parse thread. At 2 per thread, about 4 of 32 fetch workers were parked on a full
+    /// Default: 8 per parse thread. At 2 per thread, 3 to 4 of 32 fetch workers were parked on a full
     /// queue at any moment (each park a suspension and a wake-up); 8 took 4% off the CPU of a
     /// 20,000-page crawl. Memory stays bounded all the same: a queued body keeps its memory-budget
     /// bytes until it is parsed.
