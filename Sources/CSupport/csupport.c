@@ -1,3 +1,5 @@
+// pthread_setname_np is a GNU extension on glibc; defined before any header is read.
+#define _GNU_SOURCE
 #include "csupport.h"
 
 // <stdlib.h> first: it pulls in <features.h>, which defines __GLIBC__ on glibc systems.
@@ -21,3 +23,40 @@ void crawl_keep_free_heap(long threshold) {
     (void)threshold;
 #endif
 }
+
+#include <pthread.h>
+
+void crawl_name_current_thread(const char *name) {
+#if defined(__APPLE__)
+    pthread_setname_np(name);
+#elif defined(__GLIBC__)
+    pthread_setname_np(pthread_self(), name);
+#else
+    (void)name;
+#endif
+}
+
+#ifdef __linux__
+#include <errno.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+int crawl_renice_current_thread(int delta) {
+    // PRIO_PROCESS with a thread id addresses that one thread (Linux; POSIX would mean the process).
+    id_t thread = (id_t)syscall(SYS_gettid);
+    errno = 0;
+    int current = getpriority(PRIO_PROCESS, thread);
+    if (current == -1 && errno != 0) return errno;  // -1 is also a valid nice value
+    int target = current + delta;
+    if (target < -20) target = -20;
+    if (target > 19) target = 19;
+    return setpriority(PRIO_PROCESS, thread, target) == 0 ? 0 : errno;
+}
+#else
+#include <errno.h>
+int crawl_renice_current_thread(int delta) {
+    (void)delta;
+    return ENOTSUP;
+}
+#endif

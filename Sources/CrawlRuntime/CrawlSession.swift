@@ -12,8 +12,10 @@ public enum CrawlSession {
         // The seeds' hosts are the user's choice: they may be on loopback or a private network.
         settings.trustedHosts.formUnion(configuration.seeds.compactMap(\.host))
         let fetcher = try CurlFetcher(settings: settings)
-        let crawler = Crawler(configuration: configuration, fetcher: fetcher,
-                              makeParser: LibXML2PageParser.factory, sink: sink, resume: resume)
+        let crawler = Crawler(configuration: configuration, fetcher: fetcher, makeParser: {
+            fetcher.settleParseThreadPriority()
+            return LibXML2PageParser()
+        }, sink: sink, resume: resume)
         control?.attach(crawler)
         let summary = await crawler.run()
         fetcher.shutdown()

@@ -9,6 +9,8 @@ import Synchronization
 /// - Failures are values (`TransferResponse.error`), never thrown.
 public final class CurlClient: Sendable {
     private let inbox: CurlMultiInbox
+    /// Runs tasks on the loop thread (see `CurlLoopExecutor`).
+    public let executor: CurlLoopExecutor
     /// The loop thread's handle until `shutdown` takes it (then nil): this is what makes shutdown
     /// idempotent and lets exactly one caller join.
     private let thread: Mutex<LoopThread.Handle?>
@@ -19,6 +21,7 @@ public final class CurlClient: Sendable {
         try CurlGlobal.initialize()
         let loop = try CurlMultiLoop(configuration: configuration)
         inbox = loop.inbox
+        executor = loop.executor
         self.configuration = configuration
         thread = Mutex(try LoopThread.start(loop))
     }
@@ -60,6 +63,13 @@ public final class CurlClient: Sendable {
                 inbox.cancel(pending)
             }
         }
+    }
+
+    /// Whether the loop thread runs at the raised priority `configuration.loopThreadBoost` asked for
+    /// (false when none was asked, or the system refused). Blocks until the thread has started,
+    /// microseconds after `init`: call it from a thread of your own, not the cooperative pool.
+    public func waitForLoopThreadBoost() -> Bool {
+        inbox.waitForLoopThreadStart()
     }
 
     /// Transfers attached to the multi handle right now.

@@ -1,11 +1,18 @@
 import CSupport
+import Dispatch
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The only part of the multi loop that other threads touch: a lock-protected inbox plus counters.
 ///
 /// Callers append and wake the loop's poller (`crawl_poller_wake`, safe from any thread). The poller
 /// pointer lives inside the mutex and is cleared (under the same lock) before the loop destroys the
-/// poller, so no wake-up can reach a freed one.
+/// poller, so no wake-up can reach a freed one. Tasks running on the loop thread (`CurlLoopExecutor`)
+/// post here too, without a wake-up: the loop checks the inbox again before it waits.
 final class CurlMultiInbox: Sendable {
     /// The loop's poller as seen from other threads: only `crawl_poller_wake` is ever called on it.
     /// @unchecked Sendable because a raw pointer is not Sendable; its lifetime is protected by the
@@ -23,9 +30,11 @@ final class CurlMultiInbox: Sendable {
         var cancels: [PendingTransfer] = []
         /// Paused transfers whose memory-budget weight was granted: to be unpaused.
         var resumes: [PendingTransfer] = []
+        /// Task jobs enqueued on the loop's executor (`CurlLoopExecutor`), run at the top of each turn.
+        var jobs: [UnownedJob] = []
         var shutdownRequested = false
 
-        var isEmpty: Bool { starts.isEmpty && cancels.isEmpty && resumes.isEmpty }
+        var isEmpty: Bool { starts.isEmpty && cancels.isEmpty && resumes.isEmpty && jobs.isEmpty }
     }
 
     private let state: Mutex<State>
@@ -35,18 +44,71 @@ final class CurlMultiInbox: Sendable {
     /// High-water mark of `inFlight`.
     let maxInFlight = Atomic<Int>(0)
 
+    /// The loop thread's id while it runs (0 before and after): a post from the loop thread itself
+    /// needs no wake-up, since the loop checks the inbox again before it waits (`hasWork`).
+    private let loopThread = Atomic<UInt>(0)
+    /// Signalled once the loop thread has started and set its priority.
+    private let started = DispatchSemaphore(value: 0)
+    private let boosted = Atomic<Bool>(false)
+
     init(poller: OpaquePointer) {
         state = Mutex(State(waker: WakeupHandle(poller: poller)))
+    }
+
+    /// Loop thread, at start: records the thread and whether its priority was raised.
+    func loopThreadStarted(boosted: Bool) {
+        loopThread.store(Self.currentThread, ordering: .relaxed)
+        self.boosted.store(boosted, ordering: .relaxed)
+        started.signal()
+    }
+
+    /// Blocks until the loop thread has started (microseconds after the client was made); then
+    /// whether it raised its priority.
+    func waitForLoopThreadStart() -> Bool {
+        started.wait()
+        started.signal()  // for the next caller
+        return boosted.load(ordering: .relaxed)
+    }
+
+    private static var currentThread: UInt {
+        #if canImport(Darwin)
+        UInt(bitPattern: pthread_self())
+        #else
+        UInt(pthread_self())
+        #endif
+    }
+
+    /// Wakes the loop for a post that found the inbox empty (`wasEmpty`; a non-empty one already has a
+    /// wake-up pending since the loop's last drain), unless the poster is the loop thread. Caller
+    /// holds the lock.
+    private func wakeIfNeeded(_ waker: WakeupHandle, wasEmpty: Bool) {
+        if wasEmpty, loopThread.load(ordering: .relaxed) != Self.currentThread { waker.wake() }
+    }
+
+    /// Queues a task job to run on the loop thread. Returns false once the loop has closed (the
+    /// caller then runs it elsewhere).
+    func enqueue(_ job: UnownedJob) -> Bool {
+        state.withLock { state in
+            guard let waker = state.waker else { return false }
+            let wasEmpty = state.isEmpty
+            state.jobs.append(job)
+            wakeIfNeeded(waker, wasEmpty: wasEmpty)
+            return true
+        }
+    }
+
+    /// Loop thread, before it waits: whether anything was posted since the last drain.
+    var hasWork: Bool {
+        state.withLock { !$0.isEmpty }
     }
 
     /// Hands a transfer to the loop. Returns false when the client is shutting down.
     func submit(_ transfer: PendingTransfer) -> Bool {
         state.withLock { state in
             guard let waker = state.waker, !state.shutdownRequested else { return false }
-            // A non-empty inbox means a wakeup is already pending since the loop's last drain.
-            let needsWakeup = state.isEmpty
+            let wasEmpty = state.isEmpty
             state.starts.append(transfer)
-            if needsWakeup { waker.wake() }
+            wakeIfNeeded(waker, wasEmpty: wasEmpty)
             return true
         }
     }
@@ -55,9 +117,9 @@ final class CurlMultiInbox: Sendable {
     func cancel(_ transfer: PendingTransfer) {
         state.withLock { state in
             guard let waker = state.waker else { return }
-            let needsWakeup = state.isEmpty
+            let wasEmpty = state.isEmpty
             state.cancels.append(transfer)
-            if needsWakeup { waker.wake() }
+            wakeIfNeeded(waker, wasEmpty: wasEmpty)
         }
     }
 
@@ -65,9 +127,9 @@ final class CurlMultiInbox: Sendable {
     func resume(_ transfer: PendingTransfer) {
         state.withLock { state in
             guard let waker = state.waker else { return }
-            let needsWakeup = state.isEmpty
+            let wasEmpty = state.isEmpty
             state.resumes.append(transfer)
-            if needsWakeup { waker.wake() }
+            wakeIfNeeded(waker, wasEmpty: wasEmpty)
         }
     }
 
@@ -81,8 +143,11 @@ final class CurlMultiInbox: Sendable {
 
     /// Loop thread: moves pending work into the caller's (empty) arrays, reusing their storage.
     /// Returns true when shutdown was requested.
-    func drain(starts: inout [PendingTransfer], cancels: inout [PendingTransfer], resumes: inout [PendingTransfer]) -> Bool {
+    func drain(
+        starts: inout [PendingTransfer], cancels: inout [PendingTransfer], resumes: inout [PendingTransfer], jobs: inout [UnownedJob]
+    ) -> Bool {
         state.withLock { state in
+            swap(&state.jobs, &jobs)
             swap(&state.starts, &starts)
             swap(&state.cancels, &cancels)
             swap(&state.resumes, &resumes)
@@ -90,14 +155,16 @@ final class CurlMultiInbox: Sendable {
         }
     }
 
-    /// Loop thread, at exit: forgets the poller so no later call can wake a freed one, and
-    /// returns whatever was submitted since the last drain.
-    func close() -> [PendingTransfer] {
-        state.withLock { state in
+    /// Loop thread, at exit: forgets the poller so no later call can wake a freed one (later posts
+    /// are refused), and returns the transfers and jobs posted since the last drain.
+    func close() -> (starts: [PendingTransfer], jobs: [UnownedJob]) {
+        // A later thread may get this thread's id; it must not be taken for the loop.
+        loopThread.store(0, ordering: .relaxed)
+        return state.withLock { state in
             state.waker = nil
             state.shutdownRequested = true
-            defer { state.starts = []; state.cancels = []; state.resumes = [] }
-            return state.starts
+            defer { state.starts = []; state.cancels = []; state.resumes = []; state.jobs = [] }
+            return (state.starts, state.jobs)
         }
     }
 }

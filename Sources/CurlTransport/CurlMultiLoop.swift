@@ -19,6 +19,8 @@ import Darwin
 /// creating thread keeps only the inbox.
 final class CurlMultiLoop {
     let inbox: CurlMultiInbox
+    /// Runs task jobs on this loop's thread (see `CurlLoopExecutor`).
+    let executor: CurlLoopExecutor
     /// `CURLM *`, owned; cleaned up when `run` returns.
     private let multi: UnsafeMutableRawPointer
     /// The sockets curl watches and its timer; outlives the multi handle (see `deinit`).
@@ -62,6 +64,7 @@ final class CurlMultiLoop {
             if let list = curl_slist_append(resolveList, entry) { resolveList = list }
         }
         inbox = CurlMultiInbox(poller: events.poller)
+        executor = CurlLoopExecutor(inbox: inbox)
     }
 
     deinit {
@@ -78,24 +81,38 @@ final class CurlMultiLoop {
 
     /// The thread body: returns after shutdown, with every caller resumed.
     func run() {
+        let boost = configuration.loopThreadBoost
+        inbox.loopThreadStarted(boosted: boost > 0 && ThreadPriority.renice(by: -boost))
+        let jobExecutor = executor.asUnownedTaskExecutor()
         var starts: [PendingTransfer] = []
         var cancels: [PendingTransfer] = []
         var resumes: [PendingTransfer] = []
+        var jobs: [UnownedJob] = []
         var ready = [crawl_poller_event](repeating: crawl_poller_event(), count: Self.eventBatch)
         var running: Int32 = 0
         while true {
-            starts.removeAll(keepingCapacity: true)
-            cancels.removeAll(keepingCapacity: true)
-            resumes.removeAll(keepingCapacity: true)
-            let shutdown = inbox.drain(starts: &starts, cancels: &cancels, resumes: &resumes)
-            waiting.append(contentsOf: starts)
-            for pending in cancels {
-                cancel(pending, reason: "task cancelled")
-            }
-            for pending in resumes {
-                // Finished meanwhile (cancelled, failed): nothing to unpause; `finish` settled its weight.
-                // Unpausing sets curl's timer to "now", so the timeout action below carries it on.
-                active[ObjectIdentifier(pending)]?.weightGranted()
+            var shutdown = false
+            // Jobs submit transfers and may resume other tasks here: drain again (a few times at most,
+            // so sockets are not starved) until a round brings no job.
+            for _ in 0..<Self.drainRounds {
+                starts.removeAll(keepingCapacity: true)
+                cancels.removeAll(keepingCapacity: true)
+                resumes.removeAll(keepingCapacity: true)
+                jobs.removeAll(keepingCapacity: true)
+                shutdown = inbox.drain(starts: &starts, cancels: &cancels, resumes: &resumes, jobs: &jobs)
+                waiting.append(contentsOf: starts)
+                for pending in cancels {
+                    cancel(pending, reason: "task cancelled")
+                }
+                for pending in resumes {
+                    // Finished meanwhile (cancelled, failed): nothing to unpause; `finish` settled its weight.
+                    // Unpausing sets curl's timer to "now", so the timeout action below carries it on.
+                    active[ObjectIdentifier(pending)]?.weightGranted()
+                }
+                for job in jobs {
+                    job.runSynchronously(on: jobExecutor)
+                }
+                if jobs.isEmpty || shutdown { break }
             }
             if shutdown { break }
             // A new handle sets curl's timer to "now": the timeout action starts it.
@@ -104,9 +121,11 @@ final class CurlMultiLoop {
                 _ = curl_multi_socket_action(multi, ccurl_socket_timeout(), 0, &running)
             }
             if readCompletions() { startWaiting() }
-            // Blocks until a watched socket is ready, curl's timer is due, or the inbox wakes it.
+            // Blocks until a watched socket is ready, curl's timer is due, or the inbox wakes it; not at
+            // all when work arrived from this thread (jobs resumed by completions, their submissions).
+            let timeout = inbox.hasWork ? 0 : events.waitTimeout(limit: 1000)
             let count = ready.withUnsafeMutableBufferPointer { buffer in
-                crawl_poller_wait(events.poller, buffer.baseAddress, Int32(buffer.count), events.waitTimeout(limit: 1000))
+                crawl_poller_wait(events.poller, buffer.baseAddress, Int32(buffer.count), timeout)
             }
             if count < 0 {
                 // The poller failed (it should not): pause instead of spinning; curl's timers still
@@ -123,6 +142,9 @@ final class CurlMultiLoop {
         }
         cancelEverything()
     }
+
+    /// Most inbox drains per turn before curl's sockets are served again.
+    private static let drainRounds = 4
 
     /// Most ready sockets taken from one wait (more stay ready for the next: epoll is level-triggered).
     private static let eventBatch = 64
@@ -233,8 +255,14 @@ final class CurlMultiLoop {
         }
         waiting.removeAll()
         waitingHead = 0
-        for pending in inbox.close() {
+        let left = inbox.close()
+        for pending in left.starts {
             pending.finish(PendingTransfer.cancelledResponse(pending.request, reason: reason))
+        }
+        // Tasks resumed by the cancellations above, or queued since the last turn: the loop runs no
+        // more jobs, so they go to the global pool.
+        for job in left.jobs {
+            globalConcurrentExecutor.enqueue(ExecutorJob(job))
         }
     }
 }

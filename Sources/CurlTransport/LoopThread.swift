@@ -1,3 +1,4 @@
+import CSupport
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -35,7 +36,11 @@ enum LoopThread {
         throw TransferError(code: .other, message: "could not start the curl thread (pthread_create: \(rc))")
     }
 
+    /// The thread's name (in `top -H`, `perf`, `/proc/<pid>/task/*/comm`).
+    static let name = "crawl-curl"
+
     private static func entry(_ context: UnsafeMutableRawPointer) {
+        crawl_name_current_thread(name)
         // Balances the passRetained in `start`; the loop is released (and its deinit frees the
         // curl handles) on this thread when `run` returns.
         let loop = Unmanaged<CurlMultiLoop>.fromOpaque(context).takeRetainedValue()

@@ -11,6 +11,9 @@ struct CrawlOptions: ParsableArguments {
     @Option(help: "Parse threads (default: the number of CPU cores).")
     var parseWorkers: Int?
 
+    @Option(help: ArgumentHelp("Nice steps (0-19) by which the curl thread, which runs every transfer, is favoured over the parse threads: it raises its priority where the system allows (root, CAP_SYS_NICE, RLIMIT_NICE), otherwise the parse threads lower theirs. 0: all at the process's priority.", valueName: "steps"))
+    var ioPriority: Int = 5
+
     @Option(help: ArgumentHelp("Where to write the JSONL records; '-' for stdout.",
                                discussion: "Default: Output/crawl-<run id>.jsonl", valueName: "path"))
     var output: String?
@@ -117,6 +120,9 @@ struct CrawlOptions: ParsableArguments {
         }
         if let parseWorkers, !(1...256).contains(parseWorkers) {
             throw ValidationError("--parse-workers must be between 1 and 256 (got \(parseWorkers)).")
+        }
+        guard (0...19).contains(ioPriority) else {
+            throw ValidationError("--io-priority must be between 0 and 19 (got \(ioPriority)).")
         }
         if let maxDepth, maxDepth < 0 {
             throw ValidationError("--max-depth must be 0 or more (got \(maxDepth)).")
@@ -250,6 +256,7 @@ struct CrawlOptions: ParsableArguments {
             connectTimeout: .milliseconds(Int64(connectTimeout * 1000)), maxBodyBytes: maxBodyBytes.bytes,
             resolve: resolve, memoryBudget: ByteBudget(capacity: memoryBudget.bytes))
         settings.allowPrivateAddresses = allowPrivateAddresses || allowAlways
+        settings.ioPriority = ioPriority
         return settings
     }
 }

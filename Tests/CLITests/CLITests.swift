@@ -19,6 +19,7 @@ struct CLITests {
         (["--seeds", "x", "--max-body-bytes", "ten"], "--max-body-bytes"),
         (["--seeds", "x", "--scope", "planet"], "--scope"),
         (["--seeds", "x", "--timeout", "-1"], "--timeout"),
+        (["--seeds", "x", "--io-priority", "20"], "--io-priority"),
         (["--seeds", "/nonexistent/seeds.txt"], "--seeds"),
         (["--concurrency", "4"], "--seeds"),
         (["--seeds", "x", "--bogus"], "--bogus"),

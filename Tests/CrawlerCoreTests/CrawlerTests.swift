@@ -39,6 +39,23 @@ struct CrawlerTests {
         #expect(summary.maxFetchesInFlight <= 8)
     }
 
+    /// The fetcher's executor (the curl thread, in production) runs the fetch workers; the crawl is the same.
+    @Test func fetchWorkersRunOnTheFetchersExecutor() async {
+        let site = Self.site(hosts: 2, pages: 30)
+        let executor = CountingExecutor()
+        var configuration = CrawlConfiguration(
+            seeds: [WebURL.parse("http://h0.test/p/0")!], concurrency: 8, parseWorkers: 2, politeness: .unlimited)
+        configuration.scope = .all
+        let fetcher = FakeFetcher(site, taskExecutor: executor)
+        let sink = CollectingRecordSink()
+        let summary = await Crawler(configuration: configuration, fetcher: fetcher, makeParser: { LineParser() }, sink: sink).run()
+        #expect(summary.stopReason == .finished)
+        #expect(Set(fetcher.hits.keys) == Set(site.keys))
+        #expect(sink.all.count == site.count)
+        // Each of the 8 workers starts there, and each resumes there after every fetch and hand-off.
+        #expect(executor.jobs >= site.count, "\(executor.jobs) jobs")
+    }
+
     @Test func linkMemoKeepsEveryCount() async {
         // The parse threads' link memo drops links admitted before without resolving them; every
         // count must come out as without it (`--max-pages-per-host` turns it off).
@@ -240,5 +257,17 @@ struct CrawlerTests {
         #expect(records.filter { $0.outcome == .cancelled }.count == 4)
         #expect(Set(records.map(\.url)).count == records.count)
         #expect(summary.queuedAtStop == 196)
+    }
+}
+
+/// Runs jobs on the global pool, counting them.
+final class CountingExecutor: TaskExecutor {
+    private let count = Atomic<Int>(0)
+
+    var jobs: Int { count.load(ordering: .relaxed) }
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        count.add(1, ordering: .relaxed)
+        globalConcurrentExecutor.enqueue(job)
     }
 }

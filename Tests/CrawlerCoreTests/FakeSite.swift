@@ -46,9 +46,12 @@ final class FakeFetcher: Fetcher {
 
     let pages: [String: FakePage]
     let counters = Mutex(Counters())
+    /// Where the crawl's fetch workers should run (nil: no preference).
+    let taskExecutor: (any TaskExecutor)?
 
-    init(_ pages: [String: FakePage]) {
+    init(_ pages: [String: FakePage], taskExecutor: (any TaskExecutor)? = nil) {
         self.pages = pages
+        self.taskExecutor = taskExecutor
     }
 
     var maxInFlight: Int { counters.withLock { $0.maxInFlight } }

@@ -16,4 +16,12 @@ void crawl_return_large_blocks_to_system(long threshold);
 /// No-op outside glibc.
 void crawl_keep_free_heap(long threshold);
 
+/// Adds `delta` to the calling thread's nice value (on Linux each thread has its own), clamped to
+/// -20...19. Returns 0, or the errno of the refusal: lowering it needs root, CAP_SYS_NICE or a
+/// matching RLIMIT_NICE. ENOTSUP where threads have no nice value of their own (not Linux).
+int crawl_renice_current_thread(int delta);
+
+/// Names the calling thread (at most 15 bytes show on Linux), as `top -H` and `perf` list it.
+void crawl_name_current_thread(const char *name);
+
 #endif

@@ -63,7 +63,10 @@ extension Crawler {
         if fetchRegistry.register(id, host: host, cancellation: cancellation) { cancellation.cancel() }
         let result = await fetcher.fetch(request, cancellation: cancellation) { [self] in
             if reportsStart {
-                update { dispatch, now in dispatch.state.requestStarted(host: host, now: now) }
+                // The clock is read under the lock: `update`'s reading, taken before the lock was won,
+                // could be milliseconds old on a busy machine, and the host's next token would then
+                // count from before the request really started.
+                update { [clock] dispatch, _ in dispatch.state.requestStarted(host: host, now: clock.now()) }
             }
         }
         fetchRegistry.unregister(id)

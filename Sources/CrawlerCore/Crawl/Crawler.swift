@@ -145,8 +145,10 @@ public final class Crawler: Sendable {
         })
         await withTaskCancellationHandler {
             await withTaskGroup(of: Void.self) { group in
+                // Only the workers run on the fetcher's executor (if it has one), not this task.
+                let executor = fetcher.taskExecutor
                 for _ in 0..<configuration.concurrency {
-                    group.addTask { await self.fetchWorker() }
+                    group.addTask(executorPreference: executor) { await self.fetchWorker() }
                 }
             }
         } onCancel: {
@@ -228,6 +230,7 @@ public final class Crawler: Sendable {
 
     /// Waits until a job may start now; nil when the crawl is over or the task is cancelled.
     private func nextJob() async -> FetchJob? {
+        if let job = readyJob() { return job }
         let id = waiterIDs.add(1, ordering: .relaxed).newValue
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<FetchJob?, Never>) in
@@ -253,6 +256,23 @@ public final class Crawler: Sendable {
             }
             continuation?.resume(returning: nil)
         }
+    }
+
+    /// A job that may start now, taken without suspending: no continuation and no cancellation
+    /// handler, which a worker otherwise pays for every page. Nil when workers are already waiting
+    /// (they are first in line), when nothing may start now, or when the task is cancelled; the
+    /// caller then waits as usual.
+    private func readyJob() -> FetchJob? {
+        guard !Task.isCancelled else { return nil }
+        let now = clock.now()
+        let (job, load) = dispatch.withLock { dispatch -> (FetchJob?, QueueCursor?) in
+            guard dispatch.waiters.isEmpty, case .job(let job) = dispatch.state.next(now: now) else { return (nil, nil) }
+            dispatch.fetchesInFlight += 1
+            dispatch.maxFetchesInFlight = max(dispatch.maxFetchesInFlight, dispatch.fetchesInFlight)
+            return (job, dispatch.syncStore())
+        }
+        if let load { loadFromStore(after: load) }
+        return job
     }
 
     /// Hands a document to the parse pool, waiting while its queue is full (back-pressure).

@@ -107,9 +107,15 @@ public protocol Fetcher: Sendable {
     func fetch(
         _ request: FetchRequest, cancellation: FetchCancellation, willStart: @escaping @Sendable () -> Void
     ) async -> Result<FetchResponse, FetchFailure>
+
+    /// Where the crawl's fetch workers should run, if the fetcher has a preference (nil: the global
+    /// concurrent executor).
+    var taskExecutor: (any TaskExecutor)? { get }
 }
 
 extension Fetcher {
+    public var taskExecutor: (any TaskExecutor)? { nil }
+
     public func fetch(
         _ request: FetchRequest, cancellation: FetchCancellation, willStart: @escaping @Sendable () -> Void
     ) async -> Result<FetchResponse, FetchFailure> {
