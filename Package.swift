@@ -56,7 +56,7 @@ let package = Package(
         .target(name: "CrawlReport", dependencies: ["CrawlerCore"]),
 
         // Wires the C-backed fetcher and parser into the core's protocols.
-        .target(name: "CrawlRuntime", dependencies: ["CrawlerCore", "CurlTransport", "HTMLParsing", "CrawlURL", "CrawlReport"]),
+        .target(name: "CrawlRuntime", dependencies: ["CrawlerCore", "CurlTransport", "HTMLParsing", "CrawlURL", "CrawlReport", "CSupport"]),
 
         // In-process HTTP server on 127.0.0.1: the `crawl demo` site and the tests' server.
         .target(

@@ -12,8 +12,10 @@ public enum CrawlSession {
         // The seeds' hosts are the user's choice: they may be on loopback or a private network.
         settings.trustedHosts.formUnion(configuration.seeds.compactMap(\.host))
         let fetcher = try CurlFetcher(settings: settings)
+        let parseThreadNice = max(0, settings.ioPriority)
         let crawler = Crawler(configuration: configuration, fetcher: fetcher, makeParser: {
-            fetcher.settleParseThreadPriority()
+            // On the parse thread, as it starts: it yields to the curl thread (`--io-priority`).
+            if parseThreadNice > 0 { ThreadPriority.renice(by: parseThreadNice) }
             return LibXML2PageParser()
         }, sink: sink, resume: resume)
         control?.attach(crawler)

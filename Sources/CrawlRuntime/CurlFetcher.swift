@@ -10,8 +10,7 @@ public final class CurlFetcher: Fetcher {
     public init(settings: FetchSettings) throws {
         self.settings = settings
         client = try CurlClient(configuration: CurlClientConfiguration(
-            maxTransfers: settings.maxTransfers, userAgent: settings.userAgent, resolve: settings.resolve,
-            loopThreadBoost: max(0, settings.ioPriority)))
+            maxTransfers: settings.maxTransfers, userAgent: settings.userAgent, resolve: settings.resolve))
     }
 
     /// The most transfers libcurl had in flight at one moment.
@@ -21,16 +20,6 @@ public final class CurlFetcher: Fetcher {
     /// its worker there, with no hand-off to another thread, and the worker's next transfer reaches
     /// the loop without waking it.
     public var taskExecutor: (any TaskExecutor)? { client.executor }
-
-    /// For a parse thread, as it starts: lowers its priority by `--io-priority` steps when the curl
-    /// thread could not raise its own, so the curl thread is favoured either way. Blocks until the
-    /// curl thread has started (microseconds): parse threads are threads of their own.
-    public func settleParseThreadPriority() {
-        let steps = max(0, settings.ioPriority)
-        if steps > 0, !client.waitForLoopThreadBoost() {
-            ThreadPriority.renice(by: steps)
-        }
-    }
 
     public func shutdown() {
         client.shutdown()

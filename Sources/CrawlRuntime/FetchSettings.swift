@@ -24,10 +24,10 @@ public struct FetchSettings: Sendable {
     /// Host names (as in URLs: lowercase, IPv6 in brackets) that may resolve to non-public addresses:
     /// the seeds' hosts, since the user chose them. `CrawlSession` fills it from the seeds.
     public var trustedHosts: Set<String> = []
-    /// `--io-priority`: nice steps by which the curl thread is favoured over the parse threads. It
-    /// runs every transfer and the fetch workers, the crawl's one serial stage, while the parse
-    /// threads are many and can wait. The curl thread raises its priority where the system allows
-    /// (root, CAP_SYS_NICE, RLIMIT_NICE); elsewhere the parse threads lower theirs instead. 0: neither.
+    /// `--io-priority`: nice steps by which the parse threads run below the curl thread. The curl
+    /// thread runs every transfer and the fetch workers, the crawl's one serial stage, while the parse
+    /// threads are several and can wait. Only the parse threads move (down, which needs no privilege),
+    /// so the crawl never takes priority over other processes. 0: every thread at the process's.
     public var ioPriority = 5
 
     public static let defaultUserAgent = "crawl/0.1"

@@ -65,13 +65,6 @@ public final class CurlClient: Sendable {
         }
     }
 
-    /// Whether the loop thread runs at the raised priority `configuration.loopThreadBoost` asked for
-    /// (false when none was asked, or the system refused). Blocks until the thread has started,
-    /// microseconds after `init`: call it from a thread of your own, not the cooperative pool.
-    public func waitForLoopThreadBoost() -> Bool {
-        inbox.waitForLoopThreadStart()
-    }
-
     /// Transfers attached to the multi handle right now.
     public var transfersInFlight: Int { inbox.inFlight.load(ordering: .relaxed) }
 

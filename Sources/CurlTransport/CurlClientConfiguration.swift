@@ -16,11 +16,6 @@ public struct CurlClientConfiguration: Sendable {
     /// CURLOPT_PROXY, e.g. `"http://proxy:3128"`. Nil means no proxy at all: libcurl would otherwise
     /// silently honour `http_proxy` / `HTTPS_PROXY` from the environment.
     public var proxy: String?
-    /// Nice steps by which the loop thread raises its priority over the process's other threads
-    /// (0: none). The thread runs every transfer, and with `CurlLoopExecutor` the tasks awaiting
-    /// them, so any moment it waits for a core holds up every fetch. Raising needs privilege; without
-    /// it the thread keeps the process's priority (see `CurlClient.loopThreadBoosted`).
-    public var loopThreadBoost: Int
 
     /// Creates a configuration; the defaults suit a polite crawler on a small machine.
     public init(
@@ -29,10 +24,8 @@ public struct CurlClientConfiguration: Sendable {
         maxHostConnections: Int = 0,
         resolve: [String] = [],
         maxHeaderBytes: Int = 256 << 10,
-        proxy: String? = nil,
-        loopThreadBoost: Int = 0
+        proxy: String? = nil
     ) {
-        self.loopThreadBoost = loopThreadBoost
         self.maxTransfers = maxTransfers
         self.userAgent = userAgent
         self.maxHostConnections = maxHostConnections

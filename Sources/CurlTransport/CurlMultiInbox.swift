@@ -1,5 +1,4 @@
 import CSupport
-import Dispatch
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -47,27 +46,14 @@ final class CurlMultiInbox: Sendable {
     /// The loop thread's id while it runs (0 before and after): a post from the loop thread itself
     /// needs no wake-up, since the loop checks the inbox again before it waits (`hasWork`).
     private let loopThread = Atomic<UInt>(0)
-    /// Signalled once the loop thread has started and set its priority.
-    private let started = DispatchSemaphore(value: 0)
-    private let boosted = Atomic<Bool>(false)
 
     init(poller: OpaquePointer) {
         state = Mutex(State(waker: WakeupHandle(poller: poller)))
     }
 
-    /// Loop thread, at start: records the thread and whether its priority was raised.
-    func loopThreadStarted(boosted: Bool) {
+    /// Loop thread, at start.
+    func loopThreadStarted() {
         loopThread.store(Self.currentThread, ordering: .relaxed)
-        self.boosted.store(boosted, ordering: .relaxed)
-        started.signal()
-    }
-
-    /// Blocks until the loop thread has started (microseconds after the client was made); then
-    /// whether it raised its priority.
-    func waitForLoopThreadStart() -> Bool {
-        started.wait()
-        started.signal()  // for the next caller
-        return boosted.load(ordering: .relaxed)
     }
 
     private static var currentThread: UInt {

@@ -81,8 +81,7 @@ final class CurlMultiLoop {
 
     /// The thread body: returns after shutdown, with every caller resumed.
     func run() {
-        let boost = configuration.loopThreadBoost
-        inbox.loopThreadStarted(boosted: boost > 0 && ThreadPriority.renice(by: -boost))
+        inbox.loopThreadStarted()
         let jobExecutor = executor.asUnownedTaskExecutor()
         var starts: [PendingTransfer] = []
         var cancels: [PendingTransfer] = []

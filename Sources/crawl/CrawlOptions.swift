@@ -11,7 +11,7 @@ struct CrawlOptions: ParsableArguments {
     @Option(help: "Parse threads (default: the number of CPU cores).")
     var parseWorkers: Int?
 
-    @Option(help: ArgumentHelp("Nice steps (0-19) by which the curl thread, which runs every transfer, is favoured over the parse threads: it raises its priority where the system allows (root, CAP_SYS_NICE, RLIMIT_NICE), otherwise the parse threads lower theirs. 0: all at the process's priority.", valueName: "steps"))
+    @Option(help: ArgumentHelp("Nice steps (0-19) by which the parse threads run below the curl thread, which runs every transfer. 0: every thread at the process's priority.", valueName: "steps"))
     var ioPriority: Int = 5
 
     @Option(help: ArgumentHelp("Where to write the JSONL records; '-' for stdout.",

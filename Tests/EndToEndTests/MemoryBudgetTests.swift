@@ -24,6 +24,10 @@ struct MemoryBudgetTests {
         let (sink, summary) = try await runCrawl(seeds: [server.baseURL + "/"], concurrency: 32, fetch: {
             $0.memoryBudget = budget
             $0.maxBodyBytes = 10 * Self.mebibyte
+            // The parse threads at the process's priority: the test runs beside other suites, and
+            // parse threads that yield to them (the default) parse the large pages later, which
+            // weighs on the timing the starvation check below reads.
+            $0.ioPriority = 0
         })
         let records = sink.all
         #expect(records.count == 521)
@@ -34,13 +38,15 @@ struct MemoryBudgetTests {
         #expect(budget.maxHeld >= 2 * 5 * Self.mebibyte)  // the budget was actually used
         #expect(budget.held == 0)  // everything released at the end
         // The small pages were not starved while large ones waited for room: the large ones were linked
-        // first, yet many small pages were served before the last large one (about 45% here; starved,
-        // almost none would be).
+        // first, yet many small pages were served before the last large one. Measured: 227-247 of 500
+        // run alone, 73-311 beside the other suites; with overtaking turned off (`maxOvertakes: 0`, a
+        // small body never passes a waiting large one) 34-44 run alone. The count moves with how fast
+        // the large pages finish, which the machine's load decides, hence the bound between the two.
         let log = server.stats.log
         let lastLarge = log.filter { $0.path.hasPrefix("/big/") }.compactMap(\.end).max()
         let smallServedBefore = log.filter { $0.path.hasPrefix("/small/") && ($0.end.map { $0 < lastLarge! } ?? false) }.count
         print("memory budget: \(smallServedBefore) of 500 small pages served before the last large one")
-        #expect(smallServedBefore >= 100, "only \(smallServedBefore) small pages before the last large one")
+        #expect(smallServedBefore >= 60, "only \(smallServedBefore) small pages before the last large one")
         await server.shutdown()
     }
 

@@ -18,14 +18,6 @@ extension Crawler {
             url: job.current, ifNoneMatch: job.revisit?.etag, ifModifiedSince: job.revisit?.lastModified,
             keepsValidators: journal != nil || job.revisit != nil)
         let result = await runFetch(request, host: host, reportsStart: job.reportsStart)
-        fetches.ended()
-        // The common case, an HTML page answered 2xx, goes to the parse pool with its completion still
-        // to apply: the parse thread applies it in the same lock trip as the page's links, so this
-        // worker (on the curl thread) takes no lock for it. A 2xx is a success for its host and the
-        // error budget, never retried; its slot is freed once the page is parsed, a little later.
-        if case .success(let response) = result, (200..<300).contains(response.status), isHTML(response) {
-            return await submitForParsing(job, response, completesFetch: true)
-        }
         let feedback = HostFeedback(result, wallClockSeconds: Double(clock.wallClockMilliseconds()) / 1000)
         let canRetry = job.attempts <= configuration.politeness.retries
         // Drawn only when a delay is computed: the system generator is a getrandom call.
@@ -33,6 +25,7 @@ extension Crawler {
         // One update: the host's feedback (delay, rate) and the error budget are applied before its slot
         // is freed, so no waiting worker can start the host's next URL in between.
         let (retried, hostCancelled, toCancel, decided) = update { dispatch, now in
+            dispatch.fetchesInFlight -= 1
             var decided: [(FetchJob, Outcome)] = []
             var toCancel = FetchesToCancel.none
             if let failed = Self.attemptFailed(result) {
@@ -201,7 +194,6 @@ extension Crawler {
                 }
             }
         }
-        fetches.ended()
         // Past five redirects the file counts as unavailable: `result` is still allow-all then.
         if let journal, let cacheable {
             journal.robotsFetched(host: host, body: cacheable, fetchedAtMs: clock.wallClockMilliseconds())
@@ -211,6 +203,7 @@ extension Crawler {
         let warnings = parseWarnings
         let decided = update { dispatch, now in
             dispatch.statistics.robotsParseWarnings += warnings
+            dispatch.fetchesInFlight -= 1
             dispatch.state.requestEnded(host: host, now: now)
             dispatch.statistics.robotsFetches += 1
             dispatch.statistics.addSitemaps(sitemaps)

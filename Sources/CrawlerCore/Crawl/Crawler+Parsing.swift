@@ -38,18 +38,10 @@ extension Crawler {
             job, outcome: .ok, status: response.status, contentType: response.contentType, bytes: response.body.count,
             timings: response.timings, title: page.title, linkCounts: counts, error: nil, page: facts)
         let hostKey = job.hostKey
-        let completesFetch = work.completesFetch
-        // One lock trip: the fetch's completion is applied (if the worker left it to this thread), the
-        // links are admitted, and the page's record (completed with what admission found) is counted
-        // and its URL finished. It is written just after, before this thread takes other work, so it
-        // is in the sink before the crawl can end (`run` joins the parse threads).
-        let (decided, completion) = update { dispatch, now in
-            var completion: (toCancel: FetchesToCancel, decided: [(FetchJob, Outcome)]) = (.none, [])
-            if completesFetch {
-                completion.toCancel = countAttempt(&dispatch, host: hostKey, failed: false, now: now, decided: &completion.decided)
-                _ = HostFeedback.success.apply(to: &dispatch.state, job: job, canRetry: false, jitter: 1, now: now)
-                dispatch.state.requestEnded(host: hostKey, now: now)
-            }
+        // One lock trip: the links are admitted, and the page's record (completed with what admission
+        // found) is counted and its URL finished. It is written just after, before this thread takes
+        // other work, so it is in the sink before the crawl can end (`run` joins the parse threads).
+        let decided = update { dispatch, now in
             let admission = Self.admit(candidates, content: (hash, job.origin.href), in: &dispatch, now: now)
             counts.enqueued = admission.admitted
             counts.hostCap = admission.overHostLimit
@@ -57,14 +49,12 @@ extension Crawler {
             record.linksDropped = counts
             record.duplicateOf = admission.duplicateOf
             Self.account(record, linkCounts: counts, hostKey: hostKey, in: &dispatch)
-            return (admission.decided, completion)
+            return admission.decided
         }
-        completion.toCancel.cancel(in: fetchRegistry)
         // Admitted or refused for good: later occurrences are rejected too (see `LinkMemo`).
         thread.linkMemo?.rememberCandidates()
         candidates.removeAll()
         write(record)
-        recordUnfetched(completion.decided)
         recordUnfetched(decided)
     }
 

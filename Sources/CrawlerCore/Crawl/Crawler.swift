@@ -16,16 +16,13 @@ public final class Crawler: Sendable {
     struct ParseWork: Sendable {
         var job: FetchJob
         var response: FetchResponse
-        /// The fetch's completion (its host's success, its slot, the error budget) is still to be
-        /// applied: the parse thread does it in the same lock trip as the page's links, and the curl
-        /// thread, the crawl's serial stage, does not take the lock for it (see `process`).
-        var completesFetch = false
     }
 
     struct Dispatch {
         var state: CrawlState
         var waiters = Deque<(id: UInt64, continuation: CheckedContinuation<FetchJob?, Never>)>()
-        let fetches: FetchGauge
+        var fetchesInFlight = 0
+        var maxFetchesInFlight = 0
         var stopReason: StopReason?
         var statistics = CrawlStatistics()
         var budget: ErrorBudget
@@ -48,7 +45,8 @@ public final class Crawler: Sendable {
             matching: while !waiters.isEmpty {
                 switch state.next(now: now) {
                 case .job(let job):
-                    fetches.started()
+                    fetchesInFlight += 1
+                    maxFetchesInFlight = max(maxFetchesInFlight, fetchesInFlight)
                     resumptions.append((waiters.removeFirst().continuation, job))
                 case .wait(let until):
                     wakeAt = until
@@ -88,7 +86,6 @@ public final class Crawler: Sendable {
     let dispatch: Mutex<Dispatch>
     private let waiterIDs = Atomic<UInt64>(0)
     let fetchIDs = Atomic<UInt64>(0)
-    let fetches = FetchGauge()
     /// Fetches in flight, so a cancelled host's (or, on a hard stop, every) transfer can be aborted.
     let fetchRegistry = FetchRegistry()
     private let parsePool: ParsePool<ParseWork>
@@ -110,7 +107,7 @@ public final class Crawler: Sendable {
         dispatch = Mutex(Dispatch(
             state: CrawlState(hostConcurrency: configuration.hostConcurrency, maxPages: configuration.maxPages,
                               maxPagesPerHost: configuration.linkLimits.maxPagesPerHost, politeness: configuration.politeness, resume: resume),
-            fetches: fetches, budget: ErrorBudget(settings: configuration.errorBudget)))
+            budget: ErrorBudget(settings: configuration.errorBudget)))
         parsePool = ParsePool(workers: configuration.parseWorkers, capacity: configuration.parseQueueCapacity)
     }
 
@@ -179,7 +176,7 @@ public final class Crawler: Sendable {
                 elapsed: clock.now(),
                 admitted: dispatch.state.admitted,
                 queuedAtStop: dispatch.state.queued + dispatch.state.droppedAtStop,
-                maxFetchesInFlight: fetches.maxInFlight,
+                maxFetchesInFlight: dispatch.maxFetchesInFlight,
                 maxParsesInFlight: parsePool.maxBusy,
                 outputError: sink.failure.map { "\($0)" },
                 budgetDetail: dispatch.budgetDetail,
@@ -198,7 +195,7 @@ public final class Crawler: Sendable {
         return dispatch.withLock { dispatch in
             CrawlProgress(
                 records: dispatch.statistics.records, queued: dispatch.state.queued,
-                inFlight: fetches.inFlight, failures: dispatch.statistics.failures,
+                inFlight: dispatch.fetchesInFlight, failures: dispatch.statistics.failures,
                 bodyBytes: dispatch.statistics.bodyBytes, recordsByOutcome: dispatch.statistics.recordsByOutcome,
                 elapsed: elapsed)
         }
@@ -270,7 +267,8 @@ public final class Crawler: Sendable {
         let now = clock.now()
         let (job, load) = dispatch.withLock { dispatch -> (FetchJob?, QueueCursor?) in
             guard dispatch.waiters.isEmpty, case .job(let job) = dispatch.state.next(now: now) else { return (nil, nil) }
-            dispatch.fetches.started()
+            dispatch.fetchesInFlight += 1
+            dispatch.maxFetchesInFlight = max(dispatch.maxFetchesInFlight, dispatch.fetchesInFlight)
             return (job, dispatch.syncStore())
         }
         if let load { loadFromStore(after: load) }
@@ -278,8 +276,8 @@ public final class Crawler: Sendable {
     }
 
     /// Hands a document to the parse pool, waiting while its queue is full (back-pressure).
-    func submitForParsing(_ job: FetchJob, _ response: FetchResponse, completesFetch: Bool = false) async {
-        await parsePool.submit(ParseWork(job: job, response: response, completesFetch: completesFetch))
+    func submitForParsing(_ job: FetchJob, _ response: FetchResponse) async {
+        await parsePool.submit(ParseWork(job: job, response: response))
     }
 }
 
