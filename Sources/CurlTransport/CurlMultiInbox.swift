@@ -64,23 +64,24 @@ final class CurlMultiInbox: Sendable {
         #endif
     }
 
-    /// Wakes the loop for a post that found the inbox empty (`wasEmpty`; a non-empty one already has a
-    /// wake-up pending since the loop's last drain), unless the poster is the loop thread. Caller
-    /// holds the lock.
-    private func wakeIfNeeded(_ waker: WakeupHandle, wasEmpty: Bool) {
-        if wasEmpty, loopThread.load(ordering: .relaxed) != Self.currentThread { waker.wake() }
+    /// Appends under the lock, and wakes the loop when the inbox was empty (a non-empty one already has
+    /// a wake-up pending since the loop's last drain) and the poster is not the loop thread itself.
+    /// Returns false, appending nothing, once the loop has closed, or when `refusedOnShutdown` and
+    /// shutdown was requested.
+    private func post(refusedOnShutdown: Bool = false, _ append: (inout State) -> Void) -> Bool {
+        state.withLock { state in
+            guard let waker = state.waker, !(refusedOnShutdown && state.shutdownRequested) else { return false }
+            let wasEmpty = state.isEmpty
+            append(&state)
+            if wasEmpty, loopThread.load(ordering: .relaxed) != Self.currentThread { waker.wake() }
+            return true
+        }
     }
 
     /// Queues a task job to run on the loop thread. Returns false once the loop has closed (the
     /// caller then runs it elsewhere).
     func enqueue(_ job: UnownedJob) -> Bool {
-        state.withLock { state in
-            guard let waker = state.waker else { return false }
-            let wasEmpty = state.isEmpty
-            state.jobs.append(job)
-            wakeIfNeeded(waker, wasEmpty: wasEmpty)
-            return true
-        }
+        post { $0.jobs.append(job) }
     }
 
     /// Loop thread, before it waits: whether anything was posted since the last drain.
@@ -90,33 +91,17 @@ final class CurlMultiInbox: Sendable {
 
     /// Hands a transfer to the loop. Returns false when the client is shutting down.
     func submit(_ transfer: PendingTransfer) -> Bool {
-        state.withLock { state in
-            guard let waker = state.waker, !state.shutdownRequested else { return false }
-            let wasEmpty = state.isEmpty
-            state.starts.append(transfer)
-            wakeIfNeeded(waker, wasEmpty: wasEmpty)
-            return true
-        }
+        post(refusedOnShutdown: true) { $0.starts.append(transfer) }
     }
 
     /// Asks the loop to abort a submitted transfer.
     func cancel(_ transfer: PendingTransfer) {
-        state.withLock { state in
-            guard let waker = state.waker else { return }
-            let wasEmpty = state.isEmpty
-            state.cancels.append(transfer)
-            wakeIfNeeded(waker, wasEmpty: wasEmpty)
-        }
+        _ = post { $0.cancels.append(transfer) }
     }
 
     /// Asks the loop to unpause a transfer whose memory-budget weight was granted. Any thread.
     func resume(_ transfer: PendingTransfer) {
-        state.withLock { state in
-            guard let waker = state.waker else { return }
-            let wasEmpty = state.isEmpty
-            state.resumes.append(transfer)
-            wakeIfNeeded(waker, wasEmpty: wasEmpty)
-        }
+        _ = post { $0.resumes.append(transfer) }
     }
 
     /// Asks the loop to cancel everything and exit. Idempotent.

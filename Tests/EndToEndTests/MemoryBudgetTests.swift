@@ -39,8 +39,8 @@ struct MemoryBudgetTests {
         #expect(budget.held == 0)  // everything released at the end
         // The small pages were not starved while large ones waited for room: the large ones were linked
         // first, yet many small pages were served before the last large one. Measured: 227-247 of 500
-        // run alone, 73-311 beside the other suites; with overtaking turned off (`maxOvertakes: 0`, a
-        // small body never passes a waiting large one) 34-44 run alone. The count moves with how fast
+        // run alone, 73-230 in five full runs beside the other suites; with overtaking turned off
+        // (`maxOvertakes: 0`, a small body never passes a waiting large one) 34-44 run alone. The count moves with how fast
         // the large pages finish, which the machine's load decides, hence the bound between the two.
         let log = server.stats.log
         let lastLarge = log.filter { $0.path.hasPrefix("/big/") }.compactMap(\.end).max()
