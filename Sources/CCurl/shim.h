@@ -127,4 +127,10 @@ static inline CURLcode ccurl_global_init_default(void) {
     return curl_global_init(CURL_GLOBAL_DEFAULT);
 }
 
+/// The running libcurl's version, e.g. "7.88.1" (`CURLVERSION_NOW` is a macro over the enum).
+static inline const char *ccurl_version_text(void) {
+    const curl_version_info_data *info = curl_version_info(CURLVERSION_NOW);
+    return info != NULL ? info->version : NULL;
+}
+
 #endif

@@ -19,4 +19,10 @@ static inline void clibxml2_free(void *pointer) {
     xmlFree(pointer);
 }
 
+/// The libxml2 this process runs with: `xmlParserVersion` is a macro over a per-thread global, read
+/// on the C side for the same reason.
+static inline const char *clibxml2_version(void) {
+    return xmlParserVersion;
+}
+
 #endif

@@ -30,7 +30,7 @@ public struct FetchSettings: Sendable {
     /// so the crawl never takes priority over other processes. 0: every thread at the process's.
     public var ioPriority = 5
 
-    public static let defaultUserAgent = "crawl/0.1"
+    public static let defaultUserAgent = "crawl/\(CrawlVersion.number)"
 
     public init(
         maxTransfers: Int = 32, userAgent: String = FetchSettings.defaultUserAgent, timeout: Duration = .seconds(30),

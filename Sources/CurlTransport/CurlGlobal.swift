@@ -13,3 +13,11 @@ enum CurlGlobal {
         }
     }
 }
+
+/// The libcurl this process runs with (not the headers it was built against), for `crawl --version`.
+public enum CurlLibrary {
+    public static var version: String {
+        guard let text = ccurl_version_text() else { return "?" }
+        return String(cString: text)
+    }
+}

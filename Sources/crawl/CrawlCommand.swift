@@ -17,6 +17,7 @@ struct CrawlCommand: AsyncParsableCommand {
 
             \(ExitStatus.helpText)
             """,
+        version: CrawlVersion.text,
         subcommands: [DemoCommand.self, ReportCommand.self]
     )
 

@@ -14,6 +14,13 @@ struct CLITests {
         }
     }
 
+    @Test func versionNamesCrawlAndTheCLibrariesItRunsWith() async throws {
+        let result = try await BinaryRunner.run(["--version"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let line = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(line.wholeMatch(of: /crawl \d+\.\d+ \(libcurl \d+\.\d+\.\d+[^,]*, libxml2 \d+\.\d+\.\d+\)/) != nil, "\(line)")
+    }
+
     @Test(arguments: [
         (["--seeds", "x", "--concurrency", "0"], "--concurrency"),
         (["--seeds", "x", "--max-body-bytes", "ten"], "--max-body-bytes"),
