@@ -88,7 +88,9 @@ public enum HTMLReport {
             items.append(("first fetch", ReportFormat.timestamp(unixMs: first)))
             items.append(("last fetch", ReportFormat.timestamp(unixMs: last)))
             items.append(("span", ReportFormat.span(seconds: span)))
-            items.append(("peak URLs/s", ReportFormat.fixed(s.timeline.ratePerSecond.max() ?? 0, decimals: 1)))
+            if let peak = s.timeline.peakRatePerSecond(firstFetchMs: first, lastFetchMs: last) {
+                items.append(("peak URLs/s", ReportFormat.fixed(peak, decimals: 1)))
+            }
         }
         if let t = s.timeMs { items.append(("time_ms p50 / p90 / p99", "\(ReportFormat.ms(t.p50)) / \(ReportFormat.ms(t.p90)) / \(ReportFormat.ms(t.p99))")) }
         if let t = s.ttfbMs { items.append(("ttfb_ms p50 / p90 / p99", "\(ReportFormat.ms(t.p50)) / \(ReportFormat.ms(t.p90)) / \(ReportFormat.ms(t.p99))")) }

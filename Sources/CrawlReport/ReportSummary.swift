@@ -147,6 +147,22 @@ public struct Timeline: Sendable {
 
     /// URLs per second in each bucket.
     public var ratePerSecond: [Double] { totals.map { Double($0) / Double(bucketSeconds) } }
+
+    /// The highest URLs per second of a bucket that lies wholly between the first and the last fetch.
+    /// An edge bucket the records only partly fill would understate its rate: a 0.4 s crawl's one
+    /// bucket shows 0.4 s of work as a second's, a "peak" below the average. Nil when no bucket is
+    /// whole (a span shorter than two buckets, say).
+    public func peakRatePerSecond(firstFetchMs: Int64, lastFetchMs: Int64) -> Double? {
+        let width = Int64(bucketSeconds)
+        var peak: Double?
+        for (index, count) in totals.enumerated() {
+            let startMs = (startUnixSeconds + Int64(index) * width) * 1000
+            guard startMs >= firstFetchMs, startMs + width * 1000 <= lastFetchMs else { continue }
+            let rate = Double(count) / Double(bucketSeconds)
+            peak = max(peak ?? rate, rate)
+        }
+        return peak
+    }
 }
 
 /// Which records count as failures (docs/jsonl-schema.md, "counts as a failure").

@@ -28,9 +28,11 @@ public enum TerminalReport {
             let timed = s.records - s.untimedRecords
             // Over the measured span (a 0.5 s crawl did ~2x its one bucket's count per second).
             let average = span > 0 ? Double(timed) / span : Double(timed) / Double(s.timeline.bucketSeconds)
-            let peak = rates.max() ?? 0
-            out += "  throughput: average \(ReportFormat.fixed(average, decimals: 1)) URLs/s, peak "
-                + "\(ReportFormat.fixed(peak, decimals: 1)) URLs/s (\(s.timeline.bucketSeconds) s buckets)\n"
+            out += "  throughput: average \(ReportFormat.fixed(average, decimals: 1)) URLs/s"
+            if let peak = s.timeline.peakRatePerSecond(firstFetchMs: first, lastFetchMs: last) {
+                out += ", peak \(ReportFormat.fixed(peak, decimals: 1)) URLs/s (\(s.timeline.bucketSeconds) s buckets)"
+            }
+            out += "\n"
             if rates.count > 1 { out += "  URLs/s     " + sparkline(ReportFormat.downsample(rates, to: w - 13)) + "\n" }
         }
         if s.untimedRecords > 0 { out += "  \(s.untimedRecords) records without a valid fetched_at\n" }

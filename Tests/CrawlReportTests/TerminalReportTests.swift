@@ -22,4 +22,27 @@ import CrawlReport
                          "    20000      0 B       -  timeout              http://b.test:8080/1",
                          "    300.0     10 B     429  rate_limited         https://c.test/2"])
     }
+
+    /// The peak counts only whole buckets: a partly filled edge bucket would understate the rate
+    /// (a 0.4 s crawl showed "average 1581.8 URLs/s, peak 582.0 URLs/s").
+    @Test func peakRateCountsOnlyWholeBuckets() throws {
+        func records(atSeconds times: [String]) -> String {
+            times.enumerated().map { index, time in
+                FixtureRecord(url: "https://x.test/\(index)", host: "x.test", outcome: "ok", status: 200,
+                              fetchedAt: "2026-01-01T00:00:0\(time)Z", timeMs: 1).json
+            }.joined(separator: "\n") + "\n"
+        }
+        let dir = try TempDir()
+        // 0.4 s: the one bucket is not whole, so there is no peak, only the average (5 / 0.4 s).
+        let short = try dir.write("short.jsonl", records(atSeconds: ["0.000", "0.100", "0.200", "0.300", "0.400"]))
+        let shortText = TerminalReport.render(try ReportSummary.read(paths: [short]), width: 100)
+        #expect(shortText.contains("  throughput: average 12.5 URLs/s\n"), "\(shortText)")
+        #expect(!shortText.contains("peak"))
+        #expect(!HTMLReport.render(try ReportSummary.read(paths: [short])).contains("peak URLs/s"))
+        // 0.5 s to 2.6 s: only [1 s, 2 s) is whole; its 3 records are the peak, above the average (6 / 2.1 s).
+        let long = try dir.write("long.jsonl", records(atSeconds: ["0.500", "1.000", "1.200", "1.500", "2.000", "2.600"]))
+        let summary = try ReportSummary.read(paths: [long])
+        #expect(summary.timeline.peakRatePerSecond(firstFetchMs: summary.firstFetchMs!, lastFetchMs: summary.lastFetchMs!) == 3)
+        #expect(TerminalReport.render(summary, width: 100).contains("  throughput: average 2.9 URLs/s, peak 3.0 URLs/s (1 s buckets)\n"))
+    }
 }
