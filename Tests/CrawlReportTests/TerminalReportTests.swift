@@ -42,7 +42,8 @@ import CrawlReport
         // 0.5 s to 2.6 s: only [1 s, 2 s) is whole; its 3 records are the peak, above the average (6 / 2.1 s).
         let long = try dir.write("long.jsonl", records(atSeconds: ["0.500", "1.000", "1.200", "1.500", "2.000", "2.600"]))
         let summary = try ReportSummary.read(paths: [long])
-        #expect(summary.timeline.peakRatePerSecond(firstFetchMs: summary.firstFetchMs!, lastFetchMs: summary.lastFetchMs!) == 3)
+        let first = try #require(summary.firstFetchMs), last = try #require(summary.lastFetchMs)
+        #expect(summary.timeline.peakRatePerSecond(firstFetchMs: first, lastFetchMs: last) == 3)
         #expect(TerminalReport.render(summary, width: 100).contains("  throughput: average 2.9 URLs/s, peak 3.0 URLs/s (1 s buckets)\n"))
     }
 }
