@@ -13,7 +13,7 @@ budgets=("$@")
 [ ${#budgets[@]} -gt 0 ] || budgets=(16MiB 64MiB 256MiB)
 command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time (apt-get install -y time)"; exit 1; }
 
-swift build -c release 2>&1 | tail -n 1
+swift build -c release --static-swift-stdlib -Xswiftc -use-ld=lld 2>&1 | tail -n 1  # the README's release build
 bin=.build/release/crawl
 work=$(mktemp -d)
 "$bin" demo --hosts 4 --pages-per-host 60 --large-page-every 2 --large-page-bytes "$large" \

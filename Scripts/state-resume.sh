@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 concurrency=${1:-16}
-swift build -c release 2>&1 | tail -n 1
+swift build -c release --static-swift-stdlib -Xswiftc -use-ld=lld 2>&1 | tail -n 1  # the README's release build
 bin=.build/release/crawl
 work=$(mktemp -d)
 "$bin" demo --hosts 4 --pages-per-host 1250 --large-page-every 0 --serve "$work/seeds.txt" 2>"$work/serve.log" &
