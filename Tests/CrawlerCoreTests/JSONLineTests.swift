@@ -45,6 +45,20 @@ struct JSONLineTests {
         }
     }
 
+    /// `content_hash` is written straight into the line; it must read as `ContentHash.hex` does
+    /// (16 lowercase digits, zero-padded), and be null without a hash.
+    @Test func contentHashIsSixteenHexDigits() throws {
+        for hash: UInt64 in [0, 1, 0xABC, 0x0123_4567_89AB_CDEF, 0xF000_0000_0000_000F, .max] {
+            var record = sampleRecord(title: nil)
+            record.contentHash = hash
+            let object = try #require(JSONSerialization.jsonObject(with: Data(encode(record))) as? [String: Any])
+            #expect(object["content_hash"] as? String == ContentHash.hex(hash))
+        }
+        #expect(ContentHash.hex(0xABC) == "0000000000000abc")
+        let object = try #require(JSONSerialization.jsonObject(with: Data(encode(sampleRecord(title: nil)))) as? [String: Any])
+        #expect(object["content_hash"] is NSNull)
+    }
+
     @Test func rfc3339Formatting() {
         #expect(RFC3339.format(millisecondsSinceEpoch: 0) == "1970-01-01T00:00:00.000Z")
         #expect(RFC3339.format(millisecondsSinceEpoch: 951_782_400_999) == "2000-02-29T00:00:00.999Z")

@@ -135,7 +135,7 @@ extension CrawlRecord {
         json.field("error", error)
         json.field("run_id", runID)
         json.field("dedup_key", dedupKey)
-        json.field("content_hash", contentHash.map(ContentHash.hex))
+        json.field("content_hash", hex: contentHash)
         json.field("changed", changed)
         if let dropped = linksDropped {
             // Only the reasons that occurred, keyed by the outcome vocabulary where one applies.
