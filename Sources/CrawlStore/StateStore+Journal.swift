@@ -7,16 +7,24 @@ extension StateStore {
         enqueue(.admitted(entries))
     }
 
+    /// Waits until everything journaled so far is committed; the error if it was not.
     public func commitPending() -> (any Error)? {
+        commitPending(queuedWith: [])
+    }
+
+    /// `commitPending`, with `following` queued behind it for the same transaction (tests: a write
+    /// that fails after the barrier rolls the barrier back too).
+    func commitPending(queuedWith following: [Operation]) -> (any Error)? {
         let committed = DispatchSemaphore(value: 0)
-        // Written by the store thread before it signals; read after the wait (the semaphore orders them).
+        // Written before the signal; read after the wait (the semaphore orders them).
         nonisolated(unsafe) var failed: (any Error)?
-        enqueue(.work(
+        let barrier = Operation.work(
             body: { _ in { committed.signal() } },  // runs once the transaction holding it commits
             fail: { error in
                 failed = error
                 committed.signal()
-            }))
+            })
+        if following.isEmpty { enqueue(barrier) } else { enqueue(together: [barrier] + following) }
         committed.wait()
         return failed
     }

@@ -104,6 +104,15 @@ public final class StateStore: CrawlJournal, @unchecked Sendable {
         condition.unlock()
     }
 
+    /// Queues `operations` together, so that one transaction applies them all (tests).
+    func enqueue(together batch: [Operation]) {
+        condition.lock()
+        operations.append(contentsOf: batch)
+        hasWaitingWork = true
+        condition.signal()
+        condition.unlock()
+    }
+
     private func fail(_ error: any Error) {
         condition.lock()
         if storedFailure == nil { storedFailure = error }
@@ -147,12 +156,12 @@ public final class StateStore: CrawlJournal, @unchecked Sendable {
     /// One transaction for everything queued; completions run after it commits.
     private func apply(_ batch: [Operation]) {
         var completions: [@Sendable () -> Void] = []
-        var next = 0
+        var committed = false
         if let session, failure == nil {
             do {
                 try session.db.execute("BEGIN IMMEDIATE")
-                while next < batch.count {
-                    switch batch[next] {
+                for operation in batch {
+                    switch operation {
                     case .admitted(let entries):
                         for entry in entries { try session.admit(entry) }
                     case .written(let marks, let bytes):
@@ -161,26 +170,35 @@ public final class StateStore: CrawlJournal, @unchecked Sendable {
                     case .work(let body, _):
                         if let completion = try body(session) { completions.append(completion) }
                     }
-                    next += 1
                 }
                 try session.db.execute("COMMIT")
+                committed = true
             } catch {
                 try? session.db.execute("ROLLBACK")
-                fail(error)  // batch[next] failed: it and what follows get `fail` below
+                fail(error)
             }
         }
-        // Completions run off this thread: one may record URLs (restored jobs decided at once), and a
-        // record may wait for the output writer, which may be waiting in `commitPending` for us.
-        if !completions.isEmpty {
-            let ready = completions
-            DispatchQueue.global().async { ready.forEach { $0() } }
+        // Completions and failures run off this thread: one may record URLs (restored jobs decided at
+        // once), and a record may wait for the output writer, which may be waiting in `commitPending`
+        // for us.
+        if committed {
+            if !completions.isEmpty {
+                let ready = completions
+                DispatchQueue.global().async { ready.forEach { $0() } }
+            }
+            return
         }
-        // What did not run (no database, or a write failed): writes are dropped (the run reports the
-        // failure), work answers with the error. Earlier work in a rolled-back batch keeps its answer
-        // (reads stay true; its writes are gone, and the failure is reported).
+        // Nothing of the batch holds (no database, or the transaction rolled back): its writes are
+        // dropped (the run reports the failure), and every work answers with the error, also work that
+        // ran before the failure. A rolled-back barrier must not answer as committed: the output
+        // writer would then write records whose admitted links were rolled back, the next run would
+        // take those pages as done from the output, and their links would be lost.
         let error = failure ?? SQLiteError(code: 0, message: "state database unavailable")
-        for case .work(_, let fail) in batch[next...] {
-            fail(error)
+        var failures: [@Sendable (any Error) -> Void] = []
+        for case .work(_, let fail) in batch { failures.append(fail) }
+        if !failures.isEmpty {
+            let answers = failures
+            DispatchQueue.global().async { answers.forEach { $0(error) } }
         }
     }
 }

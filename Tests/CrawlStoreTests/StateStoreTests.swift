@@ -76,6 +76,30 @@ struct StateStoreTests {
 
     /// A state written with another version of `ContentHash` (here: before versions were kept) loses
     /// its hashes on open, so a re-fetch reports `changed: null`, not a change; validators stay.
+    /// A transaction that rolls back fails every work it held, `commitPending`'s barrier too, also when
+    /// the failure came after the barrier. Otherwise the output writer would write records whose
+    /// admitted links were rolled back, and the next run, taking those pages as done from the output,
+    /// would never fetch the links. Hostile scenario D3 lost four URLs in one CI run, most likely that
+    /// way: the file-size limit can stop the state's database at its commit, and the URLs lost were
+    /// the non-HTML links of two pages whose records were written.
+    @Test func aCommitThatRollsBackIsReportedToCommitPending() async throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try await StateStore.open(directory: directory)
+        _ = try await store.beginRun(id: "run-1", output: nil, recrawlAfterMs: nil, nowMs: 1_000)
+        store.admitted([Self.admission(1, sequence: 1)])
+        #expect(store.commitPending() == nil)
+        store.admitted([Self.admission(2, sequence: 2)])
+        let failing = StateStore.Operation.work(
+            body: { _ in throw SQLiteError(code: 13, message: "injected: database or disk is full") }, fail: { _ in })
+        let error = store.commitPending(queuedWith: [failing])
+        #expect(error != nil, "a rolled-back transaction was reported committed")
+        #expect(store.failure != nil)
+        // Everything after the failure answers with it too.
+        #expect(store.commitPending() != nil)
+        await store.close()
+    }
+
     @Test func hashesOfAnotherContentHashVersionAreDropped() async throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
