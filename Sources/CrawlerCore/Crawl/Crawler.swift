@@ -36,6 +36,12 @@ public final class Crawler: Sendable {
         var timers: [UInt64: Task<Void, Never>] = [:]
         var nextTimerID: UInt64 = 0
 
+        /// A job was handed to a worker: one more fetch in flight.
+        mutating func fetchStarted() {
+            fetchesInFlight += 1
+            maxFetchesInFlight = max(maxFetchesInFlight, fetchesInFlight)
+        }
+
         /// Pairs waiting workers with jobs that may start now; when the crawl is over (or stopping),
         /// releases every waiter with nil. Returns the continuations to resume outside the lock, and
         /// the instant a timer must wake the dispatcher, if waiters remain for work not yet ready.
@@ -45,8 +51,7 @@ public final class Crawler: Sendable {
             matching: while !waiters.isEmpty {
                 switch state.next(now: now) {
                 case .job(let job):
-                    fetchesInFlight += 1
-                    maxFetchesInFlight = max(maxFetchesInFlight, fetchesInFlight)
+                    fetchStarted()
                     resumptions.append((waiters.removeFirst().continuation, job))
                 case .wait(let until):
                     wakeAt = until
@@ -267,8 +272,7 @@ public final class Crawler: Sendable {
         let now = clock.now()
         let (job, load) = dispatch.withLock { dispatch -> (FetchJob?, QueueCursor?) in
             guard dispatch.waiters.isEmpty, case .job(let job) = dispatch.state.next(now: now) else { return (nil, nil) }
-            dispatch.fetchesInFlight += 1
-            dispatch.maxFetchesInFlight = max(dispatch.maxFetchesInFlight, dispatch.fetchesInFlight)
+            dispatch.fetchStarted()
             return (job, dispatch.syncStore())
         }
         if let load { loadFromStore(after: load) }
