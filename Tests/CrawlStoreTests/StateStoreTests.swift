@@ -88,16 +88,24 @@ struct StateStoreTests {
         let store = try await StateStore.open(directory: directory)
         _ = try await store.beginRun(id: "run-1", output: nil, recrawlAfterMs: nil, nowMs: 1_000)
         store.admitted([Self.admission(1, sequence: 1)])
-        #expect(store.commitPending() == nil)
+        #expect(await Self.onOwnThread { store.commitPending() } == nil)
         store.admitted([Self.admission(2, sequence: 2)])
         let failing = StateStore.Operation.work(
             body: { _ in throw SQLiteError(code: 13, message: "injected: database or disk is full") }, fail: { _ in })
-        let error = store.commitPending(queuedWith: [failing])
+        let error = await Self.onOwnThread { store.commitPending(queuedWith: [failing]) }
         #expect(error != nil, "a rolled-back transaction was reported committed")
         #expect(store.failure != nil)
         // Everything after the failure answers with it too.
-        #expect(store.commitPending() != nil)
+        #expect(await Self.onOwnThread { store.commitPending() } != nil)
         await store.close()
+    }
+
+    /// `commitPending` blocks its caller until the store answers (from the global dispatch queue):
+    /// called from a thread of its own, as the output writer does, never on Swift's cooperative pool.
+    static func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: body()) }.start()
+        }
     }
 
     @Test func hashesOfAnotherContentHashVersionAreDropped() async throws {
