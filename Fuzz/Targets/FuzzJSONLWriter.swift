@@ -1,6 +1,6 @@
 // libFuzzer target for the JSONL encoder (Sources/CrawlerCore/Output/JSONObjectWriter.swift).
 //
-// Compiled into a module named CrawlerCore with only JSONObjectWriter.swift and
+// Compiled into a module named CrawlerCore with only JSONObjectWriter.swift, JSONString.swift and
 // Support/RFC3339.swift, which depend on nothing: no Foundation, no swift-collections. (CrawlRecord
 // itself is not compiled in: its `encodeLine` is a fixed sequence of the writer calls used here,
 // and it now pulls in the journal and state types, which are being rewritten.)

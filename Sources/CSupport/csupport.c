@@ -26,6 +26,22 @@ void crawl_keep_free_heap(long threshold) {
 
 #include <pthread.h>
 
+#ifdef __linux__
+#include <fcntl.h>
+#include <errno.h>
+
+int crawl_start_writeback(int fd, long long offset, long long length) {
+    return sync_file_range(fd, (off_t)offset, (off_t)length, SYNC_FILE_RANGE_WRITE) == 0 ? 0 : errno;
+}
+#else
+#include <errno.h>
+
+int crawl_start_writeback(int fd, long long offset, long long length) {
+    (void)fd; (void)offset; (void)length;
+    return ENOTSUP;
+}
+#endif
+
 void crawl_name_current_thread(const char *name) {
 #if defined(__APPLE__)
     pthread_setname_np(name);
@@ -42,6 +58,14 @@ void crawl_name_current_thread(const char *name) {
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <sched.h>
+
+int crawl_make_current_thread_batch(void) {
+    // pid 0: the calling thread (Linux schedules threads, not processes). The nice value is kept.
+    struct sched_param param = { .sched_priority = 0 };
+    return sched_setscheduler(0, SCHED_BATCH, &param) == 0 ? 0 : errno;
+}
+
 int crawl_renice_current_thread(int delta) {
     // PRIO_PROCESS with a thread id addresses that one thread (Linux; POSIX would mean the process).
     id_t thread = (id_t)syscall(SYS_gettid);
@@ -55,6 +79,10 @@ int crawl_renice_current_thread(int delta) {
 }
 #else
 #include <errno.h>
+int crawl_make_current_thread_batch(void) {
+    return ENOTSUP;
+}
+
 int crawl_renice_current_thread(int delta) {
     (void)delta;
     return ENOTSUP;

@@ -16,58 +16,57 @@ public enum RunSummaryFile {
 
     public static func object(
         _ summary: CrawlSummary, output: String, exitCode: Int32, memoryBudget: ByteBudget? = nil, endedAt: Date
-    ) -> [String: Any] {
+    ) -> SummaryJSON {
         let stats = summary.statistics
         let startedAt = endedAt.addingTimeInterval(-summary.elapsed.seconds)
         let budget = summary.budget
-        func optional(_ value: Any?) -> Any { value ?? NSNull() }
-        return [
-            "schema_version": 1,
-            "output": output,
-            "started_at": RFC3339.format(millisecondsSinceEpoch: Int64(startedAt.timeIntervalSince1970 * 1000)),
-            "ended_at": RFC3339.format(millisecondsSinceEpoch: Int64(endedAt.timeIntervalSince1970 * 1000)),
-            "elapsed_s": (summary.elapsed.seconds * 1000).rounded() / 1000,
-            "stop_reason": summary.stopReason.rawValue,
-            "stop_detail": optional(summary.budgetDetail ?? summary.outputError),
-            "exit_code": Int(exitCode),
-            "records": stats.records,
-            "by_outcome": Dictionary(uniqueKeysWithValues: stats.recordsByOutcome.map { ($0.key.rawValue, $0.value) }),
-            "by_status_class": stats.recordsByStatusClass,
-            "failures": stats.failures,
-            "bytes": stats.bodyBytes,
-            "pages_per_second": (summary.pagesPerSecond * 10).rounded() / 10,
-            "admitted": summary.admitted,
-            "queued_at_stop": summary.queuedAtStop,
-            "hosts": Dictionary(uniqueKeysWithValues: stats.hosts.map {
-                ($0.key, ["records": $0.value.records, "failures": $0.value.failures])
-            }),
-            "hosts_cancelled": summary.hostsCancelled,
-            "budget": [
-                "host_max_errors": optional(budget.settings.hostMaxErrors),
-                "max_errors": optional(budget.settings.maxErrors),
-                "max_error_rate": optional(budget.settings.maxErrorRate),
-                "error_window": budget.settings.errorWindow,
-                "attempts": budget.attempts,
-                "failures": budget.failures,
-                "window_attempts": budget.windowAttempts,
-                "window_failures": budget.windowFailures,
-            ] as [String: Any],
-            "links": [
+        return .object([
+            "schema_version": .int(1),
+            "output": .string(output),
+            "started_at": .string(RFC3339.format(millisecondsSinceEpoch: Int64(startedAt.timeIntervalSince1970 * 1000))),
+            "ended_at": .string(RFC3339.format(millisecondsSinceEpoch: Int64(endedAt.timeIntervalSince1970 * 1000))),
+            "elapsed_s": .double((summary.elapsed.seconds * 1000).rounded() / 1000),
+            "stop_reason": .string(summary.stopReason.rawValue),
+            "stop_detail": .stringOrNull(summary.budgetDetail ?? summary.outputError),
+            "exit_code": .int(Int(exitCode)),
+            "records": .int(stats.records),
+            "by_outcome": .counts(Dictionary(uniqueKeysWithValues: stats.recordsByOutcome.map { ($0.key.rawValue, $0.value) })),
+            "by_status_class": .counts(stats.recordsByStatusClass),
+            "failures": .int(stats.failures),
+            "bytes": .int(stats.bodyBytes),
+            "pages_per_second": .double((summary.pagesPerSecond * 10).rounded() / 10),
+            "admitted": .int(summary.admitted),
+            "queued_at_stop": .int(summary.queuedAtStop),
+            "hosts": .object(stats.hosts.mapValues { .counts(["records": $0.records, "failures": $0.failures]) }),
+            "hosts_cancelled": .strings(summary.hostsCancelled),
+            "budget": .object([
+                "host_max_errors": .intOrNull(budget.settings.hostMaxErrors),
+                "max_errors": .intOrNull(budget.settings.maxErrors),
+                "max_error_rate": .doubleOrNull(budget.settings.maxErrorRate),
+                "error_window": .int(budget.settings.errorWindow),
+                "attempts": .int(budget.attempts),
+                "failures": .int(budget.failures),
+                "window_attempts": .int(budget.windowAttempts),
+                "window_failures": .int(budget.windowFailures),
+            ]),
+            "links": .counts([
                 "found": stats.linksFound, "enqueued": stats.linksEnqueued, "invalid": stats.linksInvalid,
                 "dropped_scheme": stats.linksDroppedScheme, "out_of_scope": stats.linksOutOfScope,
                 "nofollow": stats.linksNofollow, "beyond_depth": stats.linksBeyondDepth,
                 "url_too_long": stats.linksTooLong, "trap_suspected": stats.linksTrapSuspected,
                 "outlink_cap": stats.linksOverOutlinkCap, "host_page_cap": stats.linksOverHostCap,
                 "seen_or_over_limit": stats.linksDuplicateOrOverLimit,
-            ],
-            "robots": [
-                "fetched": stats.robotsFetches, "unreachable": stats.robotsFailures,
-                "parse_warnings": stats.robotsParseWarnings, "sitemaps": stats.sitemaps,
-            ] as [String: Any],
-            "memory": ["budget_bytes": optional(memoryBudget?.capacity), "max_held_bytes": optional(memoryBudget?.maxHeld)],
-            "max_fetches_in_flight": summary.maxFetchesInFlight,
-            "max_parses_in_flight": summary.maxParsesInFlight,
-        ]
+            ]),
+            "robots": .object([
+                "fetched": .int(stats.robotsFetches), "unreachable": .int(stats.robotsFailures),
+                "parse_warnings": .int(stats.robotsParseWarnings), "sitemaps": .strings(stats.sitemaps),
+            ]),
+            "memory": .object([
+                "budget_bytes": .intOrNull(memoryBudget?.capacity), "max_held_bytes": .intOrNull(memoryBudget?.maxHeld),
+            ]),
+            "max_fetches_in_flight": .int(summary.maxFetchesInFlight),
+            "max_parses_in_flight": .int(summary.maxParsesInFlight),
+        ])
     }
 
     /// Writes the summary atomically (temporary file, then rename).
@@ -75,8 +74,6 @@ public enum RunSummaryFile {
         _ summary: CrawlSummary, output: String, exitCode: Int32, memoryBudget: ByteBudget? = nil, to path: String
     ) throws {
         let object = object(summary, output: output, exitCode: exitCode, memoryBudget: memoryBudget, endedAt: Date())
-        var data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .prettyPrinted])
-        data.append(0x0A)
-        try AtomicFile.write([UInt8](data), to: path)
+        try AtomicFile.write(object.text + [0x0A], to: path)
     }
 }

@@ -54,7 +54,10 @@ enum CrawlRunner {
         }
         let writer: JSONLWriter
         do {
-            writer = try JSONLWriter(path: outputPath, journal: store)
+            writer = try JSONLWriter(path: outputPath, journal: store, startWriteback: { descriptor, offset, length in
+                // Advisory: where the kernel refuses, the final fsync writes the range instead.
+                _ = crawl_start_writeback(descriptor, offset, length)
+            })
         } catch {
             Console.error("\(error)")
             await store?.close()

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import CrawlerCore
 
@@ -97,6 +98,36 @@ struct JSONLineTests {
             titles.insert(object["title"] as? String ?? "")
         }
         #expect(titles.count == 4000)
+    }
+
+    /// The writer asks for each further MiB it wrote to be started to disk, in order and without gaps,
+    /// so the final `fsync` has at most about a MiB left to wait for; the file is unchanged by it.
+    @Test func writerStartsWritebackOfEachWrittenMiB() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("jsonl-\(UUID()).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let ranges = Mutex<[(Int32, Int64, Int64)]>([])
+        let writer = try JSONLWriter(path: path, flushThreshold: 64 << 10, startWriteback: { descriptor, offset, length in
+            ranges.withLock { $0.append((descriptor, offset, length)) }
+        })
+        let title = String(repeating: "x", count: 900)
+        for index in 0..<6000 { writer.write(sampleRecord(title: "\(index)-\(title)")) }
+        try await writer.finish()
+        let size = try #require(FileManager.default.attributesOfItem(atPath: path)[.size] as? Int64)
+        #expect(size > 5 * JSONLWriter.writebackChunk)
+        let seen = ranges.withLock { $0 }
+        #expect(seen.count >= 5)
+        var next: Int64 = 0
+        for (descriptor, offset, length) in seen {
+            #expect(descriptor >= 0)
+            #expect(offset == next)
+            #expect(length >= JSONLWriter.writebackChunk)
+            next = offset + length
+        }
+        // What is left for the final fsync: less than a chunk.
+        #expect(size - next < JSONLWriter.writebackChunk)
+        let lines = try Data(contentsOf: URL(fileURLWithPath: path)).split(separator: 0x0A)
+        #expect(lines.count == 6000)
+        #expect(lines.allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0))) != nil })
     }
 
     @Test func unwritableOutputFailsToOpen() {

@@ -21,6 +21,17 @@ void crawl_keep_free_heap(long threshold);
 /// matching RLIMIT_NICE. ENOTSUP where threads have no nice value of their own (not Linux).
 int crawl_renice_current_thread(int delta);
 
+/// Puts the calling thread under SCHED_BATCH (Linux), keeping its nice value: the scheduler then treats
+/// it as CPU-bound throughput work, and when it wakes it does not preempt the thread running on the
+/// core (it waits for the running thread's turn to end). Needs no privilege. Returns 0, or an errno
+/// value; ENOTSUP where there is no such policy (not Linux).
+int crawl_make_current_thread_batch(void);
+
+/// Starts writing `length` bytes of `fd` from `offset` to the disk, without waiting for them (Linux's
+/// `sync_file_range` with SYNC_FILE_RANGE_WRITE). A later `fsync` then waits only for what was written
+/// since. Returns 0, or an errno value; ENOTSUP where there is no such call (not Linux).
+int crawl_start_writeback(int fd, long long offset, long long length);
+
 /// Names the calling thread (at most 15 bytes show on Linux), as `top -H` and `perf` list it.
 void crawl_name_current_thread(const char *name);
 

@@ -28,6 +28,13 @@ public final class JSONLWriter: RecordSink, @unchecked Sendable {
     private let journal: (any CrawlJournal)?
     /// Bytes written to the file so far (writer thread only).
     private var written: Int64 = 0
+    /// Starts the disk write of a range of the file without waiting for it (see `init`).
+    private let startWriteback: (@Sendable (_ descriptor: Int32, _ offset: Int64, _ length: Int64) -> Void)?
+    /// Where the next writeback starts (writer thread only).
+    private var writebackFrom: Int64 = 0
+    /// Written bytes gathered before a writeback is started: few calls, and the final `fsync` waits for
+    /// at most about this much.
+    static let writebackChunk: Int64 = 1 << 20
 
     public struct OpenError: Error, CustomStringConvertible {
         public let path: String
@@ -41,8 +48,14 @@ public final class JSONLWriter: RecordSink, @unchecked Sendable {
     }
 
     /// Opens (creating or truncating) `path` for writing; `-` means standard output.
+    ///
+    /// `startWriteback`, for a file it opens: called on the writer thread with each further MiB written
+    /// (`writebackChunk`), to start that range's write to the disk without waiting (Linux's
+    /// `sync_file_range`). The file is `fsync`ed when the writer closes, and the run's end waits for it:
+    /// without this, the whole output (16 MB for 20,000 pages) was written then: 24-29 ms, measured.
     public convenience init(
-        path: String, flushThreshold: Int = 256 << 10, flushInterval: TimeInterval = 0.2, journal: (any CrawlJournal)? = nil
+        path: String, flushThreshold: Int = 256 << 10, flushInterval: TimeInterval = 0.2, journal: (any CrawlJournal)? = nil,
+        startWriteback: (@Sendable (_ descriptor: Int32, _ offset: Int64, _ length: Int64) -> Void)? = nil
     ) throws {
         if path == "-" {
             self.init(descriptor: STDOUT_FILENO, closesDescriptor: false, flushThreshold: flushThreshold,
@@ -54,21 +67,25 @@ public final class JSONLWriter: RecordSink, @unchecked Sendable {
             throw OpenError(path: path, reason: String(cString: strerror(errno)))
         }
         self.init(descriptor: fd, closesDescriptor: true, flushThreshold: flushThreshold, flushInterval: flushInterval,
-                  journal: journal)
+                  journal: journal, startWriteback: startWriteback)
     }
 
     public init(
         descriptor: Int32, closesDescriptor: Bool, flushThreshold: Int = 256 << 10, flushInterval: TimeInterval = 0.2,
-        journal: (any CrawlJournal)? = nil
+        journal: (any CrawlJournal)? = nil,
+        startWriteback: (@Sendable (_ descriptor: Int32, _ offset: Int64, _ length: Int64) -> Void)? = nil
     ) {
         self.journal = journal
+        self.startWriteback = startWriteback
         self.descriptor = descriptor
         self.closesDescriptor = closesDescriptor
         self.flushThreshold = flushThreshold
         self.flushInterval = flushInterval
         pending.reserveCapacity(flushThreshold * 2)
-        let thread = Thread { [self] in runWriter() }
-        thread.name = "crawl-writer"
+        let thread = Thread { [self] in
+            Thread.current.name = "crawl-writer"  // from inside: a name set before `start` is lost on Linux
+            runWriter()
+        }
         thread.start()
     }
 
@@ -147,6 +164,10 @@ public final class JSONLWriter: RecordSink, @unchecked Sendable {
                     condition.unlock()
                 } else if failure == nil {  // (after a failure, writeAll drops batches unwritten)
                     written += Int64(batch.count)
+                    if let startWriteback, written - writebackFrom >= Self.writebackChunk {
+                        startWriteback(descriptor, writebackFrom, written - writebackFrom)
+                        writebackFrom = written
+                    }
                     if let journal, !marks.isEmpty {
                         // The records reach the disk before their URLs are marked done: a crash (even
                         // a power loss) can then lose a done mark, never a record.

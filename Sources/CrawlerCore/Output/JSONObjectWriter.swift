@@ -1,10 +1,6 @@
 /// A minimal, allocation-light JSON object writer for JSONL records.
 ///
-/// Strings are escaped so that every line is valid JSON *and* safe for line-oriented readers:
-/// control characters, `"` and `\` are escaped as JSON requires, and U+2028/U+2029 and the C1 controls
-/// (U+0080-U+009F, among them U+0085 NEL) are written as `\uXXXX` because some readers treat them as
-/// line breaks (JavaScript-era parsers; Python's `str.splitlines`; Swift's `Character.isNewline`). Swift `String`s are
-/// always valid Unicode, so the output is always valid UTF-8.
+/// Strings are escaped by `JSONString`, so every line is valid JSON *and* safe for line-oriented readers.
 struct JSONObjectWriter {
     private var bytes: [UInt8]
     /// Bit `depth` is set while the innermost open object has no field yet (no comma needed before
@@ -51,7 +47,7 @@ struct JSONObjectWriter {
         guard let value else { return writeNull() }
         bytes.append(UInt8(ascii: "\""))
         for shift in stride(from: 60, through: 0, by: -4) {
-            bytes.append(Self.hexDigits[Int(truncatingIfNeeded: value >> UInt64(shift)) & 0xF])
+            bytes.append(JSONString.hexDigits[Int(truncatingIfNeeded: value >> UInt64(shift)) & 0xF])
         }
         bytes.append(UInt8(ascii: "\""))
     }
@@ -150,66 +146,7 @@ struct JSONObjectWriter {
         bytes.append(UInt8(ascii: "0") &+ UInt8(magnitude % 10))
     }
 
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
-
     private mutating func writeString(_ value: String) {
-        bytes.append(UInt8(ascii: "\""))
-        var utf8 = value.utf8
-        if utf8.withContiguousStorageIfAvailable({ appendEscaped($0) }) == nil {
-            // Bridged or non-contiguous strings: make a native copy once.
-            var copy = value
-            copy.makeContiguousUTF8()
-            utf8 = copy.utf8
-            _ = utf8.withContiguousStorageIfAvailable { appendEscaped($0) }
-        }
-        bytes.append(UInt8(ascii: "\""))
-    }
-
-    private mutating func appendEscaped(_ input: UnsafeBufferPointer<UInt8>) {
-        var runStart = 0
-        var index = 0
-        let count = input.count
-        while index < count {
-            let byte = input[index]
-            var escape: (UInt8, UInt16)? = nil  // (short escape letter or 0, code unit for \u)
-            if byte < 0x20 {
-                switch byte {
-                case 0x0A: escape = (UInt8(ascii: "n"), 0)
-                case 0x0D: escape = (UInt8(ascii: "r"), 0)
-                case 0x09: escape = (UInt8(ascii: "t"), 0)
-                default: escape = (0, UInt16(byte))
-                }
-            } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                escape = (byte, 0)
-            } else if byte == 0xC2, index + 1 < count, input[index + 1] >= 0x80, input[index + 1] <= 0x9F {
-                escape = (0, UInt16(input[index + 1]))  // C1 controls: U+0085 (NEL) splits lines for some readers
-            } else if byte == 0xE2, index + 2 < count, input[index + 1] == 0x80,
-                      input[index + 2] == 0xA8 || input[index + 2] == 0xA9 {
-                escape = (0, input[index + 2] == 0xA8 ? 0x2028 : 0x2029)
-            }
-            guard let (letter, unit) = escape else {
-                index += 1
-                continue
-            }
-            if runStart < index {
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart..<index]))
-            }
-            bytes.append(UInt8(ascii: "\\"))
-            if letter != 0 {
-                bytes.append(letter)
-                index += 1
-            } else {
-                bytes.append(UInt8(ascii: "u"))
-                bytes.append(Self.hexDigits[Int(unit >> 12) & 0xF])
-                bytes.append(Self.hexDigits[Int(unit >> 8) & 0xF])
-                bytes.append(Self.hexDigits[Int(unit >> 4) & 0xF])
-                bytes.append(Self.hexDigits[Int(unit) & 0xF])
-                index += unit >= 0x2028 ? 3 : (unit >= 0x80 ? 2 : 1)
-            }
-            runStart = index
-        }
-        if runStart < count {
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: input[runStart..<count]))
-        }
+        JSONString.append(value, to: &bytes)
     }
 }

@@ -42,6 +42,9 @@ final class ParsePool<Work: Sendable>: @unchecked Sendable {
         condition.unlock()
         for index in 0..<workers {
             let thread = Thread { [self] in
+                // Named from inside: Foundation on Linux drops a name set before `start` (`top -H`
+                // and `perf` showed these threads as "com.apple.root.default-qos").
+                Thread.current.name = "crawl-parse-\(index)"
                 let context = makeContext()
                 while let work = take() {
                     process(work, context)
@@ -50,7 +53,6 @@ final class ParsePool<Work: Sendable>: @unchecked Sendable {
                     condition.unlock()
                 }
             }
-            thread.name = "crawl-parse-\(index)"
             // libxml2 recursion on hostile markup wants more than the 512 KiB default of secondary threads.
             thread.stackSize = 8 << 20
             thread.start()
