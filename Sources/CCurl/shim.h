@@ -50,6 +50,12 @@ static inline CURLcode ccurl_easy_setopt_opensocket_function(CURL *handle, curl_
     return curl_easy_setopt(handle, CURLOPT_OPENSOCKETFUNCTION, callback);
 }
 
+/// CURLOPT_PREREQFUNCTION (libcurl 7.80): called once the connection is set up, right before the
+/// request is sent.
+static inline CURLcode ccurl_easy_setopt_prereq_function(CURL *handle, curl_prereq_callback callback) {
+    return curl_easy_setopt(handle, CURLOPT_PREREQFUNCTION, callback);
+}
+
 // MARK: - Opening sockets (CURLOPT_OPENSOCKETFUNCTION)
 
 /// Copies the IP address of `address` into `out` (4 bytes for IPv4, 16 for IPv6) and returns its

@@ -57,7 +57,7 @@ public final class CurlFetcher: Fetcher {
         } else {
             transfer.memoryBudget = settings.memoryBudget
         }
-        willStart?()
+        transfer.onSend = willStart
         let response = await client.perform(transfer, installCancel: cancellation.map { cancellation in
             { abort in cancellation.onCancel(abort) }
         })

@@ -47,6 +47,8 @@ final class CurlEasyHandle {
         check(ccurl_easy_setopt_long(raw, CURLOPT_BUFFERSIZE, Self.receiveBufferBytes))
         // Every new connection's resolved address passes the transfer's address policy.
         check(ccurl_easy_setopt_opensocket_function(raw, curlOpenSocketCallback))
+        // The moment a request is sent, for `TransferRequest.onSend`.
+        check(ccurl_easy_setopt_prereq_function(raw, curlPrereqCallback))
         // "" disables proxies, including those from the environment.
         check(ccurl_easy_setopt_string(raw, CURLOPT_PROXY, configuration.proxy ?? ""))
         if let resolve {

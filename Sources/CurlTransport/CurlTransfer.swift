@@ -9,8 +9,9 @@ import Synchronization
 /// The Swift side of one transfer while it is attached to the multi handle.
 ///
 /// Owned by the loop's table (`CurlMultiLoop.active`); curl holds only an unretained pointer to it
-/// (WRITEDATA / HEADERDATA / XFERINFODATA / PRIVATE), which stays valid because the table entry is
-/// removed only after `curl_multi_remove_handle`. Every method runs on the multi thread, inside or
+/// (WRITEDATA / HEADERDATA / XFERINFODATA / PRIVATE / OPENSOCKETDATA / PREREQDATA, all set for every
+/// transfer), which stays valid because the table entry is removed only after
+/// `curl_multi_remove_handle`. Every method runs on the multi thread, inside or
 /// between curl callbacks.
 final class CurlTransfer {
     let pending: PendingTransfer
@@ -38,6 +39,9 @@ final class CurlTransfer {
     /// An address the policy refused, with its scope (`127.0.0.2 (loopback)`). When curl then fails to
     /// connect, that is why; when another address of the host connected, it is moot.
     private(set) var refusedAddress: String?
+    /// `TransferRequest.onSend` was called (curl calls PREREQFUNCTION again when it retries the
+    /// request on a fresh connection; the request counts as sent once).
+    private var reportedSend = false
 
     /// The cap on raw (on-the-wire) bytes: the body cap, or more room when truncating, since the
     /// decoded cap then ends the transfer and raw bytes may run ahead of decoded ones.
@@ -108,6 +112,9 @@ final class CurlTransfer {
         check(ccurl_easy_setopt_pointer(handle, CURLOPT_XFERINFODATA, context))
         check(ccurl_easy_setopt_pointer(handle, CURLOPT_PRIVATE, context))
         check(ccurl_easy_setopt_pointer(handle, CURLOPT_OPENSOCKETDATA, context))
+        // Set for every transfer, like the other callbacks' data: the function is set once per handle,
+        // and a recycled handle must never call back with an earlier transfer's pointer.
+        check(ccurl_easy_setopt_pointer(handle, CURLOPT_PREREQDATA, context))
         return ok
     }
 
@@ -119,6 +126,13 @@ final class CurlTransfer {
             curl_slist_free_all(headerList)
             headerList = nil
         }
+    }
+
+    /// CURLOPT_PREREQFUNCTION: the request is about to be sent.
+    func willSend() {
+        guard !reportedSend else { return }
+        reportedSend = true
+        pending.request.onSend?()
     }
 
     /// CURLOPT_OPENSOCKETFUNCTION: opens the socket for a new connection, unless the resolved address
@@ -354,6 +368,18 @@ func curlOpenSocketCallback(_ clientp: UnsafeMutableRawPointer?, _ purpose: curl
     guard let clientp, let address else { return ccurl_socket_bad() }
     let transfer = Unmanaged<CurlTransfer>.fromOpaque(clientp).takeUnretainedValue()
     return transfer.openSocket(address)
+}
+
+/// CURLOPT_PREREQFUNCTION. `clientp` is the unretained `CurlTransfer` (PREREQDATA, set per transfer;
+/// curl calls it only while the transfer is attached, so it is alive).
+func curlPrereqCallback(
+    _ clientp: UnsafeMutableRawPointer?, _ primaryIP: UnsafeMutablePointer<CChar>?, _ localIP: UnsafeMutablePointer<CChar>?,
+    _ primaryPort: Int32, _ localPort: Int32
+) -> Int32 {
+    if let clientp {
+        Unmanaged<CurlTransfer>.fromOpaque(clientp).takeUnretainedValue().willSend()
+    }
+    return CURL_PREREQFUNC_OK
 }
 
 /// CURLOPT_XFERINFOFUNCTION. `clientp` is the unretained `CurlTransfer`.

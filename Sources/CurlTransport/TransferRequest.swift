@@ -43,6 +43,12 @@ public struct TransferRequest: Sendable {
     /// host text, is what keeps DNS names that point inward (or rebind) from getting through.
     /// Through a proxy the check sees the proxy's address instead.
     public var allowsNonPublicAddresses = true
+    /// Called once, on the multi thread, when the request is about to be sent: after the connection
+    /// (TCP, TLS) is set up or taken from the pool, so a host's rate limit can count from when the
+    /// request really reached the wire. Not called when the transfer fails before that (DNS, connect,
+    /// a refused address). Keep it short: it runs inside a curl callback, and must not call into
+    /// the client synchronously.
+    public var onSend: (@Sendable () -> Void)?
 
     /// Creates a request with crawler-friendly defaults (10 MiB cap, 30 s total, 10 s connect,
     /// abort below 1 KiB/s over 15 s).

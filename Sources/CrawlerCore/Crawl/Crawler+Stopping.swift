@@ -55,8 +55,9 @@ extension Crawler {
     /// transfer runs in the worker's own task (a task per fetch cost an allocation and two executor
     /// hops per page).
     ///
-    /// A rate-limited host's start is reported by the fetcher right before the request goes out, so
-    /// the host's next token counts from the real start even when the request leaves late.
+    /// A rate-limited host's start is reported by the fetcher when the request goes out (after its
+    /// connection is set up), so the host's next token counts from the real start even when the
+    /// request leaves late. A request that never goes out reports nothing; its end frees the host.
     func runFetch(_ request: FetchRequest, host: String, reportsStart: Bool) async -> Result<FetchResponse, FetchFailure> {
         let id = fetchIDs.add(1, ordering: .relaxed).newValue
         let cancellation = FetchCancellation()

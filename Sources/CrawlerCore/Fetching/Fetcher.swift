@@ -100,8 +100,10 @@ public protocol Fetcher: Sendable {
     func fetch(_ request: FetchRequest) async -> Result<FetchResponse, FetchFailure>
 
     /// The same fetch, which must also return promptly with `.cancelled` once `cancellation` is
-    /// cancelled, and which calls `willStart` right before the request goes out (a rate-limited
-    /// host's next token counts from there). The default runs `fetch(_:)` in a task of its own,
+    /// cancelled, and which calls `willStart` once, when the request goes out: after its connection
+    /// (and TLS handshake) is set up, so a rate-limited host's next token counts from when the host
+    /// got the request, not from a connection set-up that took a while. Not called when no request was
+    /// sent (the connection failed). The default runs `fetch(_:)` in a task of its own,
     /// calling `willStart` from inside it, and cancels that task; a fetcher that can abort a transfer
     /// directly (the libcurl one) implements it without the extra task.
     func fetch(
