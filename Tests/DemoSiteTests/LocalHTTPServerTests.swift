@@ -101,19 +101,18 @@ struct LocalHTTPServerTests {
             return r
         }
         let port = server.port
-        let t0 = ContinuousClock.now
-        async let slowEnd: ContinuousClock.Instant = offPool {
-            let r = try RawHTTPClient.get(port: port, "/slow")
-            #expect(r.text == "done")
-            return ContinuousClock.now
+        // Both clients on threads of their own, the second started 50 ms after the first: a test task
+        // waiting for a busy cooperative pool would start it late (and the server no longer needs
+        // that pool, so the slow answer would then come first).
+        let ends = try await parallelOffPool(2) { index -> (start: ContinuousClock.Instant, end: ContinuousClock.Instant, text: String) in
+            if index == 1 { usleep(50_000) }
+            let start = ContinuousClock.now
+            let r = try RawHTTPClient.get(port: port, index == 0 ? "/slow" : "/fast")
+            return (start, ContinuousClock.now, r.text)
         }
-        try await Task.sleep(for: .milliseconds(50))
-        let fastEnd = try await offPool {
-            _ = try RawHTTPClient.get(port: port, "/fast")
-            return ContinuousClock.now
-        }
-        let slow = try await slowEnd
-        #expect(slow - t0 >= .milliseconds(400))
+        #expect(ends.allSatisfy { $0.text == "done" })
+        let slow = ends[0].end, fastEnd = ends[1].end
+        #expect(slow - ends[0].start >= .milliseconds(400))
         // The delayed response blocks nothing: a later request finishes first.
         #expect(fastEnd < slow)
         await server.shutdown()

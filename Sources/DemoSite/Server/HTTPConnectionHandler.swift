@@ -12,8 +12,9 @@ import NIOHTTP1
 /// async handler, and writes the response bytes itself. Writing bytes rather than `HTTPServerResponsePart`s
 /// lets `.raw` bodies go out verbatim and lets a test's `Content-Length` lie pass untouched.
 ///
-/// Everything here runs on the channel's event loop; the async handler runs in a `Task` and hops back
-/// with `NIOLoopBound`. Requests pipelined by a client are queued and answered in order.
+/// Everything here runs on the channel's event loop; the async handler runs in a `Task` that prefers
+/// the same loop (`EventLoopTaskExecutor`) and hops back with `NIOLoopBound`. Requests pipelined by a
+/// client are queued and answered in order.
 final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = ByteBuffer
@@ -50,6 +51,8 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
     private var current: Current?
     private var sequence = 0
     private var active = true
+    /// Where the handler's tasks run: this connection's event loop (made at the first request).
+    private var handlerExecutor: EventLoopTaskExecutor?
 
     init(handler: @escaping ServerHandler, stats: RequestStats, port: Int) {
         self.handler = handler
@@ -120,7 +123,11 @@ final class HTTPConnectionHandler: ChannelInboundHandler, RemovableChannelHandle
         let loop = context.eventLoop
         let bound = NIOLoopBound((self, context), eventLoop: loop)
         let handler = self.handler
-        Task {
+        // On the loop's own thread, not the cooperative pool (see `EventLoopTaskExecutor`): a handler
+        // only suspends or does a page's worth of work, as the rest of this handler does on the loop.
+        let executor = handlerExecutor ?? EventLoopTaskExecutor(loop)
+        handlerExecutor = executor
+        Task(executorPreference: executor) {
             let response = await handler(request)
             loop.execute {
                 let (me, ctx) = bound.value
