@@ -27,7 +27,9 @@ public struct FetchSettings: Sendable {
     /// `--io-priority`: nice steps by which the parse threads run below the curl thread. The curl
     /// thread runs every transfer and the fetch workers, the crawl's one serial stage, while the parse
     /// threads are several and can wait. Only the parse threads move (down, which needs no privilege),
-    /// so the crawl never takes priority over other processes. 0: every thread at the process's.
+    /// so the crawl never takes priority over other processes. With a value above 0 they also run as
+    /// batch threads (Linux's SCHED_BATCH), which do not preempt on wake-up. 0: every thread at the
+    /// process's priority and policy.
     public var ioPriority = 5
 
     public static let defaultUserAgent = "crawl/\(CrawlVersion.number)"

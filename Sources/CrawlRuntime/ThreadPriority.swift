@@ -8,4 +8,12 @@ public enum ThreadPriority {
     public static func renice(by steps: Int) -> Bool {
         crawl_renice_current_thread(Int32(clamping: steps)) == 0
     }
+
+    /// Makes the calling thread a batch thread (Linux's SCHED_BATCH; its nice value is kept): when it
+    /// wakes, it waits for the running thread's turn to end instead of preempting it. Needs no
+    /// privilege. Returns false when refused or not available (not Linux).
+    @discardableResult
+    public static func runAsBatch() -> Bool {
+        crawl_make_current_thread_batch() == 0
+    }
 }

@@ -11,7 +11,7 @@ struct CrawlOptions: ParsableArguments {
     @Option(help: "Parse threads (default: the number of CPU cores).")
     var parseWorkers: Int?
 
-    @Option(help: ArgumentHelp("Nice steps (0-19) by which the parse threads run below the curl thread, which runs every transfer. 0: every thread at the process's priority.", valueName: "steps"))
+    @Option(help: ArgumentHelp("Nice steps (0-19) by which the parse threads run below the curl thread, which runs every transfer; above 0 they also run as batch threads (SCHED_BATCH), which do not preempt it. 0: every thread at the process's priority.", valueName: "steps"))
     var ioPriority: Int = 5
 
     @Option(help: ArgumentHelp("Where to write the JSONL records; '-' for stdout.",

@@ -5,8 +5,9 @@ import Foundation
 import Synchronization
 import Testing
 
-/// `--io-priority`: the parse threads run that many nice steps below the process; the curl thread keeps
-/// the process's priority (the crawl never raises a thread).
+/// `--io-priority`: the parse threads run that many nice steps below the process, as batch threads
+/// (SCHED_BATCH); the curl thread keeps the process's priority and policy (the crawl never raises a
+/// thread).
 @Suite("End to end: thread priorities")
 struct ThreadPriorityTests {
     @Test(.timeLimit(.minutes(1)))
@@ -18,13 +19,16 @@ struct ThreadPriorityTests {
             if request.path == "/" { return .html((0..<40).map { "<a href=/p/\($0)>p</a>" }.joined()) }
             return .html("<title>\(request.path)</title>")
         }
-        let seen = Mutex<(lowered: Int, curlNotAtBase: Set<Int>)>((0, []))
+        let seen = Mutex<(lowered: Int, batch: Int, curlNotAtBase: Set<Int>, curlPolicies: Set<Int>)>((0, 0, [], []))
         let watching = Task.detached {
             // Samples the process's threads while the crawl runs.
             for _ in 0..<2_000 where !Task.isCancelled {
                 let nices = Self.threadNices()
                 seen.withLock { seen in
-                    seen.lowered = max(seen.lowered, nices.filter { $0.nice == min(19, base + steps) }.count)
+                    let lowered = nices.filter { $0.nice == min(19, base + steps) }
+                    seen.lowered = max(seen.lowered, lowered.count)
+                    seen.batch = max(seen.batch, lowered.filter { $0.policy == Self.schedBatch }.count)
+                    seen.curlPolicies.formUnion(nices.filter { $0.name == "crawl-curl" }.compactMap(\.policy))
                     // No curl thread moves: the crawl never raises a thread above the process.
                     seen.curlNotAtBase.formUnion(nices.filter { $0.name == "crawl-curl" && $0.nice != base }.map(\.nice))
                 }
@@ -38,9 +42,11 @@ struct ThreadPriorityTests {
         _ = await watching.value
         await server.shutdown()
         #expect(sink.all.count == 41)
-        let (lowered, curlNotAtBase) = seen.withLock { $0 }
+        let (lowered, batch, curlNotAtBase, curlPolicies) = seen.withLock { $0 }
         #expect(lowered >= 2, "\(lowered) threads at nice \(base + steps)")  // both parse threads
+        #expect(batch >= 2, "\(batch) of them under SCHED_BATCH")
         #expect(curlNotAtBase.isEmpty, "curl threads at nice \(curlNotAtBase), the process at \(base)")
+        #expect(curlPolicies == [0], "curl thread policies \(curlPolicies): SCHED_OTHER only")
     }
 
     @Test func aThreadMayAlwaysLowerItsOwnPriority() throws {
@@ -57,6 +63,20 @@ struct ThreadPriorityTests {
         let (lowered, nice) = try #require(result.withLock { $0 })
         #expect(lowered)
         #expect(nice == min(19, base + 2))
+        // Batch policy: also always allowed, and the nice value stays.
+        let batched = Mutex<(Bool, Int?, Int?)?>(nil)
+        let batchThread = Thread {
+            ThreadPriority.renice(by: 3)
+            let made = ThreadPriority.runAsBatch()
+            let stat = try? String(contentsOfFile: "/proc/thread-self/stat", encoding: .utf8)
+            batched.withLock { $0 = (made, stat.flatMap(Self.policyField), stat.flatMap(Self.niceField)) }
+        }
+        batchThread.start()
+        while batched.withLock({ $0 }) == nil, Date() < deadline { usleep(1000) }
+        let (made, policy, batchNice) = try #require(batched.withLock { $0 })
+        #expect(made)
+        #expect(policy == Self.schedBatch)
+        #expect(batchNice == min(19, base + 3))
         // Only that thread: the main thread keeps its value.
         #expect(Self.nice(ofTask: "\(getpid())") == base)
     }
@@ -68,14 +88,25 @@ struct ThreadPriorityTests {
         return niceField(of: stat)
     }
 
-    /// Every thread's name and nice value.
-    static func threadNices() -> [(name: String, nice: Int)] {
+    /// Linux's SCHED_BATCH, as /proc reports a thread's policy.
+    static let schedBatch = 3
+
+    /// Every thread's name, nice value and scheduling policy.
+    static func threadNices() -> [(name: String, nice: Int, policy: Int?)] {
         let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(getpid())/task")) ?? []
         return tasks.compactMap { task in
-            guard let nice = nice(ofTask: task) else { return nil }
+            let path = "/proc/\(getpid())/task/\(task)/stat"
+            guard let stat = try? String(contentsOfFile: path, encoding: .utf8), let nice = niceField(of: stat) else { return nil }
             let name = (try? String(contentsOfFile: "/proc/\(getpid())/task/\(task)/comm", encoding: .utf8)) ?? "?"
-            return (name.trimmingCharacters(in: .newlines), nice)
+            return (name.trimmingCharacters(in: .newlines), nice, policyField(of: stat))
         }
+    }
+
+    /// Field 41 of /proc/.../stat (the scheduling policy).
+    static func policyField(of stat: String) -> Int? {
+        guard let close = stat.lastIndex(of: ")") else { return nil }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        return fields.count > 38 ? Int(fields[38]) : nil
     }
 
     /// Field 19 of /proc/.../stat; the fields after the parenthesised command name start at 3.
