@@ -76,11 +76,13 @@ let package = Package(
             ]
         ),
 
+        // Linked into the test binary only: limits how many tests run at once (see its harness.c).
+        .target(name: "TestHarness", path: "Tests/TestHarness"),
         .testTarget(name: "CrawlURLTests", dependencies: ["CrawlURL"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HTMLParsingTests", dependencies: ["HTMLParsing"]),
         .testTarget(name: "RobotsTxtTests", dependencies: ["RobotsTxt"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CurlTransportTests", dependencies: ["CurlTransport", "CSupport", "DemoSite"]),
-        .testTarget(name: "CrawlerCoreTests", dependencies: ["CrawlerCore", "CrawlURL", "RobotsTxt"]),
+        .testTarget(name: "CrawlerCoreTests", dependencies: ["CrawlerCore", "CrawlURL", "RobotsTxt", "TestHarness"]),
         .testTarget(name: "DemoSiteTests", dependencies: ["DemoSite"]),
         .testTarget(name: "CrawlReportTests", dependencies: ["CrawlReport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["CrawlRuntime", "CrawlerCore", "DemoSite", "CrawlURL"]),
