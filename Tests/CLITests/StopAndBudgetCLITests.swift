@@ -72,10 +72,15 @@ struct StopAndBudgetCLITests {
         // Within one window of attempts after the turn (25 failures spend a 50% budget over 50).
         let failures = log.filter { $0.status == 500 }.sorted { $0.start < $1.start }
         #expect(failures.count >= 25 && failures.count <= 50 + 8, "\(failures.count) 500s served")
-        // Within 1 s of the budget being spent (the 25th failure) the process has exited.
+        // Within 1 s of the budget being spent (the 25th failure) the process has exited: checked when
+        // the suite runs alone (`CRAWL_TIMING_TESTS=1`, as CI does after the main run). In the parallel
+        // run, other suites' crawls share the cores and the debug binary once took 1.5 s (fresh-clone
+        // CI); there the bound is 3 s, which still fails a stop that waits for the grace period (5 s)
+        // or for the transfers in flight to time out.
+        let bound: Duration = ProcessInfo.processInfo.environment["CRAWL_TIMING_TESTS"] == "1" ? .seconds(1) : .seconds(3)
         if failures.count >= 25, let spentAt = failures[24].end {
             print("cancellation latency: the process exited \(result.exitedAt - spentAt) after the 25th failure was served")
-            #expect(result.exitedAt - spentAt < .seconds(1), "exited \(result.exitedAt - spentAt) after the budget was spent")
+            #expect(result.exitedAt - spentAt < bound, "exited \(result.exitedAt - spentAt) after the budget was spent")
         }
         let summary = try Self.summary(at: output)
         #expect(summary["stop_reason"] as? String == "error_budget")
