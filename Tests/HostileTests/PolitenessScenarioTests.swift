@@ -80,10 +80,14 @@ struct PolitenessScenarioTests {
         // Huge: capped at the cap.
         let huge = try #require(attemptGap("/huge"))
         #expect(huge >= cap - .milliseconds(10) && huge < cap + .seconds(1), "huge: \(huge)")
-        // Negative and garbage: the default backoff (1 s base × jitter 0.5...1.5).
+        // Negative and garbage: the default backoff (1 s base × jitter 0.5...1.5), within 0.5 s when the
+        // suite runs alone (`CRAWL_TIMING_TESTS=1`, as CI does after the main run). Beside the parallel
+        // suites the retry once came 2.09 s after the first attempt: there the bound is 2.8 s, still
+        // below the 3 s cap that a Retry-After misread as huge would wait.
+        let backoffBound: Duration = ProcessInfo.processInfo.environment["CRAWL_TIMING_TESTS"] == "1" ? .seconds(2) : .milliseconds(2800)
         for path in ["/negative", "/garbage"] {
             let gap = try #require(attemptGap(path))
-            #expect(gap >= .milliseconds(490) && gap < .seconds(2), "\(path): \(gap)")
+            #expect(gap >= .milliseconds(490) && gap < backoffBound, "\(path): \(gap)")
         }
         // A date in the past: the default backoff, as the file asks (RetryAfter.delay gives nil).
         let past = try #require(attemptGap("/past"))

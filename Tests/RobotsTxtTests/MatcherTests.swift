@@ -115,8 +115,10 @@ struct MatcherTests {
         }
         #expect(results == [true, true, false])
         print("hostile: parse 10,000 wildcard rules in \(parse); 3 matches against 2,000-byte paths in \(match)")
-        #expect(parse < .seconds(2))
-        #expect(match < .seconds(2))
+        // Bounds against exponential matching (which would take hours), not timings: about 0.2 s each
+        // in a debug build alone, over 2 s once beside the parallel suites on two cores.
+        #expect(parse < .seconds(5))
+        #expect(match < .seconds(5))
     }
 
     @Test("throughput (printed, not asserted)")

@@ -176,7 +176,12 @@ enum Scenario {
         }
         let slowest = Duration.milliseconds(Int64(run.records.map(\.timeMs).max() ?? 0))
         #expect(slowest <= limit + margin, "\(id): a fetch took \(slowest) > \(limit) + \(margin)", sourceLocation: sourceLocation)
-        #expect(run.wall <= limit + margin + .milliseconds(1500), "\(id): the run took \(run.wall)", sourceLocation: sourceLocation)
+        // The whole run's 1.5 s of slack holds with the suite alone (`CRAWL_TIMING_TESTS=1`, as CI runs
+        // these suites after the main run). Beside the parallel suites on two cores, Z1's run took 3.3
+        // and 4.2 s with its fetch within bounds: there the slack is 5 s, still far below a fetch left
+        // to its 30 s timeout.
+        let slack: Duration = ProcessInfo.processInfo.environment["CRAWL_TIMING_TESTS"] == "1" ? .milliseconds(1500) : .seconds(5)
+        #expect(run.wall <= limit + margin + slack, "\(id): the run took \(run.wall)", sourceLocation: sourceLocation)
     }
 
 }
