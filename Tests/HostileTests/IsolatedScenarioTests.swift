@@ -14,7 +14,7 @@ import Testing
 /// bomb minus its peak crawling a legitimate page just under the body cap (`ChildCrawl`). The bound is
 /// the file's Z2 figure (8,000,000 bytes) for every unbounded body.
 @Suite("Hostile scenarios, run in isolation", .serialized,
-       .enabled(if: ProcessInfo.processInfo.environment["CRAWL_TIMING_TESTS"] == "1"))
+       .enabled(if: TimingBound.isAlone))
 struct IsolatedScenarioTests {
     static let rssGrowthMax = SizeScenarioTests.rssGrowthMax
 

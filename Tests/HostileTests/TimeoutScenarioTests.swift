@@ -10,7 +10,7 @@ import Testing
 // Run in isolation, like IsolatedScenarioTests: the scenarios' wall bounds (e.g. S1's 4 s for a 3 s
 // low-speed window, which libcurl checks once a second) have no room for a loaded machine, and a full
 // parallel `swift test` once took S1 to 4.003 s. CI runs this suite alone after the main run.
-@Suite("Hostile scenarios: timeouts", .enabled(if: ProcessInfo.processInfo.environment["CRAWL_TIMING_TESTS"] == "1"))
+@Suite("Hostile scenarios: timeouts", .enabled(if: TimingBound.isAlone))
 struct TimeoutScenarioTests {
     /// libcurl checks the low-speed rule on a one-second tick, so a 3 s window trips 3 to 4 s after
     /// the last byte, and the record is made a few milliseconds after curl gives up: S1 measured

@@ -180,7 +180,7 @@ enum Scenario {
         // these suites after the main run). Beside the parallel suites on two cores, Z1's run took 3.3
         // and 4.2 s with its fetch within bounds: there the slack is 5 s, still far below a fetch left
         // to its 30 s timeout.
-        let slack: Duration = ProcessInfo.processInfo.environment["CRAWL_TIMING_TESTS"] == "1" ? .milliseconds(1500) : .seconds(5)
+        let slack = TimingBound.wall(alone: .milliseconds(1500), parallel: .seconds(5))
         #expect(run.wall <= limit + margin + slack, "\(id): the run took \(run.wall)", sourceLocation: sourceLocation)
     }
 
