@@ -13,6 +13,22 @@ struct PolitenessScenarioTests {
         return zip(starts.dropFirst(), starts).map { $0 - $1 }
     }
 
+    /// How far the gaps fall short of `interval` where nothing before makes up for it: the smallest,
+    /// over the gaps, of the largest sum of (gap - interval) over the runs of gaps ending at that one.
+    /// The server logs an arrival late by its own latency, which lengthens that gap and shortens the
+    /// next by the same amount with the crawl's spacing intact (seen: 571 then 428 ms, 825 then
+    /// 178 ms), so a short gap right after a long one is not a fault; a burst or a missing delay
+    /// leaves a gap near zero with nothing before it to make up for it.
+    static func unmadeShortfall(_ gaps: [Duration], interval: Duration) -> Duration {
+        var bestEndingHere = Duration.zero
+        var worst = Duration.zero
+        for (index, gap) in gaps.enumerated() {
+            bestEndingHere = index == 0 ? gap - interval : max(gap - interval, bestEndingHere + gap - interval)
+            worst = min(worst, bestEndingHere)
+        }
+        return worst
+    }
+
     @Test("P1 429 with Retry-After seconds", .timeLimit(.minutes(1)))
     func p1() async throws {
         let answered = Mutex(0)
@@ -146,15 +162,15 @@ struct PolitenessScenarioTests {
         // shortened the first gap to 489 ms with the crawl's own spacing intact (it counts from when
         // curl sends the request). So:
         // - no gap is short by more than a tenth of 1/rate unless the gaps just before it are long by
-        //   as much: a request logged late lengthens its own gap and shortens the next by the same
-        //   amount (seen: 571 ms then 428 ms; 825 ms then 178 ms, the crawl's spacing intact), while a
-        //   burst or concurrency bug leaves a gap near zero with nothing before it to make up for it.
-        //   In numbers: the largest sum of (gap - 1/rate) over the gaps ending at each one is at least
-        //   -50 ms;
-        // - the rate, over the 11 gaps after the first (one connection, logged the same way), is within
-        //   10 ms of 2/s over 5.5 s: a late log in between cancels out of the sum, so one arrival's
-        //   lateness, not twelve, is all the slack there is. A rate 1% too fast (2.02/s: gaps of
-        //   496 ms) fails it.
+        //   as much (`unmadeShortfall`);
+        // - the rate, over the gaps after the first (one connection, logged the same way), is within
+        //   10 ms of 2/s: a late log in between cancels out of the sum, but a late log of the request
+        //   the sum starts from shortens it by all its lateness (seen in CI's parallel run: gaps 763
+        //   then 237 ms, the 11 gaps after the first 246 ms short, the 10 after the second 7 ms long).
+        //   So the span is measured from the best of the first three requests after robots.txt, over
+        //   9 to 11 gaps: one late log can no longer fail it, and a rate 1% too fast (2.02/s: gaps of
+        //   495 ms, 36-38 ms short at best) still does. With other suites running the slack is 25 ms,
+        //   which fails that rate too.
         let interval = Duration.milliseconds(500)
         var spans: [String: ClosedRange<ContinuousClock.Instant>] = [:]
         for host in hosts {
@@ -164,14 +180,12 @@ struct PolitenessScenarioTests {
             #expect(log.first?.path == "/robots.txt")
             let gaps = Self.gaps(log)
             let shown = gaps.map { Int(($0.seconds * 1000).rounded()) }
-            var bestEndingHere = Duration.zero
-            let madeUp = gaps.enumerated().allSatisfy { index, gap in
-                bestEndingHere = index == 0 ? gap - interval : max(gap - interval, bestEndingHere + gap - interval)
-                return bestEndingHere >= .milliseconds(-50)  // a tenth of 1/rate
-            }
-            #expect(madeUp, "\(host): gaps \(shown) ms")
-            let afterFirst = gaps.dropFirst().reduce(Duration.zero, +)
-            #expect(afterFirst >= interval * (gaps.count - 1) - .milliseconds(10), "\(host): gaps \(shown) ms")
+            #expect(Self.unmadeShortfall(gaps, interval: interval) >= .milliseconds(-50), "\(host): gaps \(shown) ms")
+            let rateSlack = TimingBound.wall(alone: .milliseconds(10), parallel: .milliseconds(25))
+            let bestSpan = (1...3).map { start in
+                gaps.dropFirst(start).reduce(Duration.zero, +) - interval * (gaps.count - start)
+            }.max() ?? .zero
+            #expect(bestSpan >= .zero - rateSlack, "\(host): gaps \(shown) ms")
             // Concurrency per host: never two of its requests open at once at 2/s with fast answers.
             let overlapping = zip(log.dropFirst(), log).contains { next, previous in
                 previous.end.map { next.start < $0 } ?? true
@@ -213,7 +227,11 @@ struct PolitenessScenarioTests {
         #expect(pages("day.test").isEmpty)
         // 0.5: honoured (the host's rate becomes 2/s, burst 1).
         #expect(outcomes("half.test") == [.ok])
-        #expect(Self.gaps(pages("half.test")).allSatisfy { $0 >= .milliseconds(490) })
+        // Its gaps are checked as P4's are, so that a page logged late by the server, which shortens
+        // the next gap by as much, is not taken for a missing delay (which leaves gaps near zero).
+        #expect(pages("half.test").count == 3)
+        let halfGaps = Self.gaps(pages("half.test"))
+        #expect(Self.unmadeShortfall(halfGaps, interval: .milliseconds(500)) >= .milliseconds(-50), "half.test: \(halfGaps)")
         // 0, -1 and garbage: no delay (invalid values are ignored), pages fetched.
         for host in ["zero.test", "negative.test", "word.test"] {
             #expect(outcomes(host) == [.ok], "\(host)")
