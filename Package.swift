@@ -78,20 +78,22 @@ let package = Package(
 
         // Linked into the test binary only: limits how many tests run at once (see its harness.c).
         .target(name: "TestHarness", path: "Tests/TestHarness"),
+        // Test-only: the wall-clock bounds of the timing-sensitive suites (strict alone, wider in parallel).
+        .target(name: "TestTiming", path: "Tests/TestTiming"),
         .testTarget(name: "CrawlURLTests", dependencies: ["CrawlURL"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HTMLParsingTests", dependencies: ["HTMLParsing"]),
         .testTarget(name: "RobotsTxtTests", dependencies: ["RobotsTxt"], resources: [.copy("Fixtures")]),
         .testTarget(name: "CurlTransportTests", dependencies: ["CurlTransport", "CSupport", "DemoSite"]),
-        .testTarget(name: "CrawlerCoreTests", dependencies: ["CrawlerCore", "CrawlURL", "RobotsTxt", "TestHarness"]),
+        .testTarget(name: "CrawlerCoreTests", dependencies: ["CrawlerCore", "CrawlURL", "RobotsTxt", "TestHarness", "TestTiming"]),
         .testTarget(name: "DemoSiteTests", dependencies: ["DemoSite"]),
         .testTarget(name: "CrawlReportTests", dependencies: ["CrawlReport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["CrawlRuntime", "CrawlerCore", "DemoSite", "CrawlURL"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["CrawlRuntime", "CrawlerCore", "DemoSite", "CrawlURL", "TestTiming"]),
         .testTarget(name: "CrawlStoreTests", dependencies: ["CrawlStore", "CrawlerCore", "CrawlURL"]),
-        .testTarget(name: "CLITests", dependencies: ["DemoSite", "CrawlRuntime", "crawl"]),
+        .testTarget(name: "CLITests", dependencies: ["DemoSite", "CrawlRuntime", "crawl", "TestTiming"]),
         .testTarget(
             name: "HostileTests",
             // crawl: the memory scenarios measure the built binary as a child process.
-            dependencies: ["CrawlRuntime", "CrawlerCore", "CrawlURL", "DemoSite", "CurlTransport", "RobotsTxt", "crawl"],
+            dependencies: ["CrawlRuntime", "CrawlerCore", "CrawlURL", "DemoSite", "CurlTransport", "RobotsTxt", "crawl", "TestTiming"],
             resources: [.copy("Fixtures")]),
     ]
 )

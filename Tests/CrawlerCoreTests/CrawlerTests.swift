@@ -1,5 +1,6 @@
 import CrawlURL
 import Synchronization
+import TestTiming
 import Testing
 @testable import CrawlerCore
 

@@ -1,4 +1,5 @@
 import CrawlURL
+import TestTiming
 import Testing
 @testable import CrawlerCore
 

@@ -2,6 +2,7 @@ import CrawlRuntime
 import CrawlerCore
 import DemoSite
 import Foundation
+import TestTiming
 import Testing
 
 /// Issue 3's rate and gap check, timed by the servers. Wall-clock bounds this tight (10 ms) only hold
@@ -10,7 +11,7 @@ import Testing
 /// milliseconds. So this suite runs on its own: `CRAWL_TIMING_TESTS=1 swift test --filter
 /// PolitenessTimingTests` (as `.ci/run` does after the main run).
 @Suite("Politeness timing, run in isolation",
-       .enabled(if: ProcessInfo.processInfo.environment["CRAWL_TIMING_TESTS"] == "1"))
+       .enabled(if: TimingBound.isAlone))
 struct PolitenessTimingTests {
     @Test(.timeLimit(.minutes(2)))
     func perHostRateAndGapsWithHostsInParallel() async throws {

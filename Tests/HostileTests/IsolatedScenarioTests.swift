@@ -1,6 +1,7 @@
 import CrawlerCore
 import DemoSite
 import Foundation
+import TestTiming
 import Testing
 
 /// The heavy and the memory-measuring scenarios, run on their own: in a parallel `swift test` on two

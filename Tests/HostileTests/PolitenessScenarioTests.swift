@@ -2,6 +2,7 @@ import CrawlerCore
 import DemoSite
 import Foundation
 import Synchronization
+import TestTiming
 import Testing
 
 /// Timing-sensitive: each run is exclusive (no other scenario crawl meanwhile), and the suite is serialized.

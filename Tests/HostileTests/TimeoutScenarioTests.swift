@@ -1,6 +1,7 @@
 import CrawlerCore
 import DemoSite
 import Foundation
+import TestTiming
 import Testing
 
 /// Decision for every scenario here: `wall_s_max` is the wall clock of one fetch ("wall clock per

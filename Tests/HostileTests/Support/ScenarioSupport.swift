@@ -3,6 +3,7 @@ import CrawlURL
 import CrawlerCore
 import Foundation
 import Synchronization
+import TestTiming
 import Testing
 
 /// The scenario file's test-scale config, mapped onto the crawler's settings.
