@@ -42,7 +42,8 @@ struct JSONLLineReader {
         path: String,
         _ body: (UnsafeBufferPointer<UInt8>, LineKind) -> Void
     ) throws(ReportReadError) -> Int {
-        let fd = open(path, O_RDONLY)
+        // `-` is standard input (a copy of its descriptor, so the close below leaves stdin open).
+        let fd = path == "-" ? dup(STDIN_FILENO) : open(path, O_RDONLY)
         guard fd >= 0 else { throw ReportReadError(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
 

@@ -1,5 +1,10 @@
 import CrawlURL
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A seed list: one URL per line; blank lines and `#` comments are ignored.
 public struct SeedFile: Sendable {
@@ -38,14 +43,64 @@ public struct SeedFile: Sendable {
     public struct ReadError: Error, CustomStringConvertible {
         public var path: String
         public var reason: String
-        public var description: String { "cannot read seeds file \(path): \(reason)" }
+        public var description: String { "cannot read seeds file \(SeedFile.displayName(path)): \(reason)" }
     }
 
-    public static func load(path: String) throws -> SeedFile {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            let reason = FileManager.default.fileExists(atPath: path) ? "not readable" : "no such file"
-            throw ReadError(path: path, reason: reason)
+    /// The path that means standard input (`--seeds -`).
+    public static let standardInput = "-"
+
+    /// The most bytes read from a seeds file (about 15 million URLs): `--seeds /dev/zero` is an error,
+    /// not a process that grows until it is killed.
+    public static let maxBytes = 1 << 30
+
+    /// How a seeds path is named in messages (`(standard input)` for `-`, as grep says).
+    public static func displayName(_ path: String) -> String {
+        path == standardInput ? "(standard input)" : path
+    }
+
+    /// Reads and parses a seeds file. Blocks until the file ends (standard input or a pipe: until its
+    /// writer closes it), so async callers run it with `onOwnThread`.
+    public static func load(path: String, maxBytes: Int = maxBytes) throws(ReadError) -> SeedFile {
+        let bytes = try readAll(path: path, maxBytes: maxBytes)
+        return SeedFile(contents: String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// Reads `path` to its end with read(2), so a pipe or FIFO (`/dev/stdin`, a shell's `<(...)`, `-`)
+    /// reads like a regular file; Foundation's `contents(atPath:)` gives nothing for those.
+    static func readAll(path: String, maxBytes: Int) throws(ReadError) -> [UInt8] {
+        let isStandardInput = path == standardInput
+        let fd = isStandardInput ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw ReadError(path: path, reason: reason(errno)) }
+        defer { if !isStandardInput { close(fd) } }
+        var info = stat()
+        if fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
+            throw ReadError(path: path, reason: "is a directory")
         }
-        return SeedFile(contents: String(decoding: data, as: UTF8.self))
+        var bytes: [UInt8] = []
+        if info.st_mode & S_IFMT == S_IFREG, info.st_size > 0 {
+            bytes.reserveCapacity(Int(min(Int64(info.st_size), Int64(maxBytes))))
+        }
+        var chunk = [UInt8](repeating: 0, count: 64 << 10)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw ReadError(path: path, reason: reason(errno))
+            }
+            if count == 0 { return bytes }
+            guard bytes.count + count <= maxBytes else {
+                throw ReadError(path: path, reason: "larger than \(ByteSize(bytes: maxBytes)), the most a seeds file may hold")
+            }
+            bytes.append(contentsOf: chunk[0..<count])
+        }
+    }
+
+    private static func reason(_ code: Int32) -> String {
+        switch code {
+        case ENOENT: "no such file"
+        case EACCES: "permission denied"
+        case EISDIR: "is a directory"
+        default: String(cString: strerror(code))
+        }
     }
 }

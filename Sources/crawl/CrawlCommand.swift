@@ -21,7 +21,9 @@ struct CrawlCommand: AsyncParsableCommand {
         subcommands: [DemoCommand.self, ReportCommand.self]
     )
 
-    @Option(help: ArgumentHelp("File with one seed URL per line; blank lines and # comments are ignored.", valueName: "file"))
+    @Option(help: ArgumentHelp(
+        "File with one seed URL per line; blank lines and # comments are ignored. '-' reads standard input.",
+        valueName: "file"))
     // Optional in the type, and checked in run() rather than validate(): ArgumentParser validates
     // every command on the path, so a required root option would also be demanded by `crawl demo`.
     var seeds: String?
@@ -33,16 +35,16 @@ struct CrawlCommand: AsyncParsableCommand {
             throw ValidationError("Missing --seeds <file> (or run `crawl demo` to crawl the bundled demo site).")
         }
         let file: SeedFile
-        do {
-            file = try SeedFile.load(path: seeds)
-        } catch {
-            throw ValidationError("--seeds: \(error)")
+        switch await onOwnThread({ () throws(SeedFile.ReadError) in try SeedFile.load(path: seeds) }) {
+        case .success(let read): file = read
+        case .failure(let error): throw ValidationError("--seeds: \(error)")
         }
+        let name = SeedFile.displayName(seeds)
         for line in file.invalid {
-            Console.error("\(seeds):\(line.number): \(line.reason): \(line.text)")
+            Console.error("\(name):\(line.number): \(line.reason): \(line.text)")
         }
         guard !file.seeds.isEmpty else {
-            throw ValidationError("--seeds: \(seeds) has no valid http(s) seed URL.")
+            throw ValidationError("--seeds: \(name) has no valid http(s) seed URL.")
         }
         _ = try await CrawlRunner.run(seeds: file.seeds, options: options)
     }

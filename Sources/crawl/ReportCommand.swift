@@ -1,5 +1,6 @@
 import ArgumentParser
 import CrawlReport
+import CrawlRuntime
 import Foundation
 
 /// `crawl report FILE.jsonl [...] [--html OUT.html]`: summarises crawl output (docs/jsonl-schema.md).
@@ -17,7 +18,7 @@ struct ReportCommand: AsyncParsableCommand {
             """
     )
 
-    @Argument(help: ArgumentHelp("JSONL files written by crawl --output.", valueName: "file.jsonl"))
+    @Argument(help: ArgumentHelp("JSONL files written by crawl --output; '-' reads standard input.", valueName: "file.jsonl"))
     var files: [String]
 
     @Option(help: ArgumentHelp("Also write a self-contained HTML report with charts.", valueName: "out.html"))
@@ -34,7 +35,7 @@ struct ReportCommand: AsyncParsableCommand {
 
     func run() async throws {
         // Check every file before the (possibly long) pass, so a typo fails at once.
-        for path in files {
+        for path in files where path != "-" {
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
                 throw usageError("cannot read \(path): is a directory")
@@ -45,10 +46,11 @@ struct ReportCommand: AsyncParsableCommand {
             }
         }
         let summary: ReportSummary
-        do {
-            summary = try ReportSummary.read(paths: files)
-        } catch {
-            throw usageError("cannot read \(error.path): \(error.reason)")
+        // A blocking pass (standard input may wait on its writer): off the cooperative pool.
+        let paths = files
+        switch await onOwnThread({ () throws(ReportReadError) in try ReportSummary.read(paths: paths) }) {
+        case .success(let read): summary = read
+        case .failure(let error): throw usageError("cannot read \(error.path): \(error.reason)")
         }
         for file in summary.files {
             if file.partialLastLines > 0 {

@@ -20,11 +20,13 @@ struct BinaryRunner {
     }
 
     /// Runs the binary (or `executable`, e.g. a shell that sets a limit and then runs the binary)
-    /// with `arguments` in `directory`, killing it after `timeout`.
+    /// with `arguments` in `directory`, killing it after `timeout`. `input`, when given, is written to
+    /// its standard input through a pipe (otherwise that is /dev/null).
     static func run(
-        _ arguments: [String], in directory: URL? = nil, timeout: Duration = .seconds(60), executable: URL? = nil
+        _ arguments: [String], in directory: URL? = nil, timeout: Duration = .seconds(60), executable: URL? = nil,
+        input: Data? = nil
     ) async throws -> Result {
-        try await launch(arguments, in: directory, executable: executable).wait(timeout: timeout)
+        try await launch(arguments, in: directory, executable: executable, input: input).wait(timeout: timeout)
     }
 
     /// A running `crawl` process (our own child).
@@ -63,7 +65,7 @@ struct BinaryRunner {
         }
     }
 
-    static func launch(_ arguments: [String], in directory: URL? = nil, executable: URL? = nil) throws -> Running {
+    static func launch(_ arguments: [String], in directory: URL? = nil, executable: URL? = nil, input: Data? = nil) throws -> Running {
         let process = Process()
         process.executableURL = executable ?? binaryURL
         process.arguments = arguments
@@ -72,8 +74,20 @@ struct BinaryRunner {
         let err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        process.standardInput = FileHandle.nullDevice
+        let inputPipe = input.map { _ in Pipe() }
+        process.standardInput = inputPipe ?? FileHandle.nullDevice
         try process.run()
+        if let input, let inputPipe {
+            // Written on a thread of its own (a pipe holds 64 KiB; the child may not read at once),
+            // then closed, so the child sees the end of its input. A child that exits without reading
+            // makes the write fail (EPIPE; the test process ignores SIGPIPE), which ends the thread.
+            signal(SIGPIPE, SIG_IGN)
+            let writer = inputPipe.fileHandleForWriting
+            Thread {
+                try? writer.write(contentsOf: input)
+                try? writer.close()
+            }.start()
+        }
         // Read both pipes concurrently so a chatty child cannot block on a full pipe. The blocking
         // reads run on their own threads: on the cooperative pool (2 threads here) they would starve
         // the in-process test servers the child is talking to.

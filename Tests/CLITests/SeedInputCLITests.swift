@@ -1,0 +1,74 @@
+import CrawlRuntime
+import DemoSite
+import Foundation
+import Testing
+
+/// Where seeds and report input come from: files, standard input (`-`), and pipes named by path
+/// (`/dev/stdin`, as a shell's `<(...)` gives `/dev/fd/N`), which Foundation's whole-file read could
+/// not read.
+@Suite("Seed and report input", .serialized)
+struct SeedInputCLITests {
+    @Test(.timeLimit(.minutes(1)), arguments: ["-", "/dev/stdin"])
+    func seedsFromAPipe(path: String) async throws {
+        let server = try await LocalHTTPServer.start { request in
+            request.path == "/" ? .html("<title>piped</title>") : .notFound()
+        }
+        let result = try await BinaryRunner.run(
+            ["--seeds", path, "--output", "-", "--quiet"], input: Data("# from a pipe\n\(server.baseURL)/\n".utf8))
+        await server.shutdown()
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.count == 1)
+        #expect(lines.first?.contains("\"title\":\"piped\"") == true, "\(result.stdout)")
+        #expect(server.stats.hits("/") == 1)
+    }
+
+    @Test func invalidLinesOnStandardInputAreNamedAsSuch() async throws {
+        let result = try await BinaryRunner.run(["--seeds", "-"], input: Data("not a url\n\n".utf8))
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("(standard input):1: not a valid URL: not a url"), "\(result.stderr)")
+        #expect(result.stderr.contains("(standard input) has no valid http(s) seed URL"), "\(result.stderr)")
+    }
+
+    @Test func emptyStandardInputIsAUsageError() async throws {
+        let result = try await BinaryRunner.run(["--seeds", "-"], input: Data())
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("has no valid http(s) seed URL"), "\(result.stderr)")
+    }
+
+    @Test func aDirectoryIsNamedAsOne() async throws {
+        let directory = try BinaryRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try await BinaryRunner.run(["--seeds", directory.path])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("cannot read seeds file \(directory.path): is a directory"), "\(result.stderr)")
+    }
+
+    @Test func aMissingFileIsNamedAsOne() async throws {
+        let result = try await BinaryRunner.run(["--seeds", "/nonexistent-dir/seeds.txt"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("cannot read seeds file /nonexistent-dir/seeds.txt: no such file"), "\(result.stderr)")
+    }
+
+    @Test func seedsOverTheSizeLimitAreRefused() throws {
+        let directory = try BinaryRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("seeds.txt")
+        let text = "http://127.0.0.1:9/a\nhttp://127.0.0.1:9/b\n"  // 42 bytes
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        #expect(try SeedFile.load(path: file.path, maxBytes: 42).seeds.count == 2)
+        #expect {
+            try SeedFile.load(path: file.path, maxBytes: 41)
+        } throws: { error in
+            (error as? SeedFile.ReadError)?.reason.hasPrefix("larger than 41") == true
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func reportReadsStandardInput() async throws {
+        let line = #"{"schema_version":1,"url":"http://127.0.0.1:9/","host":"127.0.0.1:9","outcome":"ok","status":200,"bytes":10,"time_ms":1.5,"fetched_at":"2026-11-23T00:00:00.000Z","depth":0}"#
+        let result = try await BinaryRunner.run(["report", "-"], input: Data((line + "\n" + line + "\n").utf8))
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("(standard input): 2 records"), "\(result.stdout)")
+    }
+}
