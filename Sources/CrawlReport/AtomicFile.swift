@@ -18,16 +18,7 @@ public struct AtomicWriteError: Error, CustomStringConvertible, Sendable {
 /// is flushed and then renamed over the destination.
 public enum AtomicFile {
     public static func write(_ bytes: [UInt8], to path: String) throws(AtomicWriteError) {
-        let slash = path.utf8.lastIndex(of: UInt8(ascii: "/"))
-        let dir = slash.map { String(path[...$0]) } ?? ""
-        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        guard !name.isEmpty else { throw AtomicWriteError(path: path, reason: "not a file name") }
-        // A dot-prefixed name: node_exporter's textfile collector only reads `*.prom`, and a
-        // hidden temp file is not mistaken for output by other globs either.
-        let temp = "\(dir).\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        // 0644 (before umask): node_exporter usually runs as another user and must read the file.
-        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_TRUNC, 0o644)
-        guard fd >= 0 else { throw AtomicWriteError(path: path, reason: "cannot create a temporary file beside it: \(errnoText())") }
+        let (temp, fd) = try createTemporary(beside: path)
         var ok = false
         defer {
             if !ok { unlink(temp) }
@@ -53,6 +44,34 @@ public enum AtomicFile {
             throw AtomicWriteError(path: path, reason: "rename failed: \(errnoText())")
         }
         ok = true
+    }
+
+    /// Checks, before a run, that `write` can later succeed: `path` names a file (not a folder) in
+    /// a folder where a temporary file can be made. The temporary file is removed again; `path`
+    /// itself is not touched.
+    public static func checkWritable(_ path: String) throws(AtomicWriteError) {
+        var info = stat()
+        if stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
+            throw AtomicWriteError(path: path, reason: "is a directory")
+        }
+        let (temp, fd) = try createTemporary(beside: path)
+        close(fd)
+        unlink(temp)
+    }
+
+    /// Creates the temporary file `write` writes first: in the same folder as `path`, dot-prefixed.
+    private static func createTemporary(beside path: String) throws(AtomicWriteError) -> (path: String, fd: Int32) {
+        let slash = path.utf8.lastIndex(of: UInt8(ascii: "/"))
+        let dir = slash.map { String(path[...$0]) } ?? ""
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        guard !name.isEmpty else { throw AtomicWriteError(path: path, reason: "not a file name") }
+        // A dot-prefixed name: node_exporter's textfile collector only reads `*.prom`, and a
+        // hidden temp file is not mistaken for output by other globs either.
+        let temp = "\(dir).\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        // 0644 (before umask): node_exporter usually runs as another user and must read the file.
+        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_TRUNC, 0o644)
+        guard fd >= 0 else { throw AtomicWriteError(path: path, reason: "cannot create a temporary file beside it: \(errnoText())") }
+        return (temp, fd)
     }
 
     private static func errnoText() -> String { String(cString: strerror(errno)) }

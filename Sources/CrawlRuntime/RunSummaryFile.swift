@@ -72,7 +72,7 @@ public enum RunSummaryFile {
     /// Writes the summary atomically (temporary file, then rename).
     public static func write(
         _ summary: CrawlSummary, output: String, exitCode: Int32, memoryBudget: ByteBudget? = nil, to path: String
-    ) throws {
+    ) throws(AtomicWriteError) {
         let object = object(summary, output: output, exitCode: exitCode, memoryBudget: memoryBudget, endedAt: Date())
         try AtomicFile.write(object.text + [0x0A], to: path)
     }

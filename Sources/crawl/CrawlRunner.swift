@@ -1,4 +1,5 @@
 import ArgumentParser
+import CrawlReport
 import CrawlRuntime
 import CrawlStore
 import CrawlerCore
@@ -7,8 +8,8 @@ import CSupport
 import Foundation
 import Synchronization
 
-/// What `crawl` and `crawl demo` share: open the output (failing before any fetch if it is not
-/// writable), run the pipeline, flush, and print the summary.
+/// What `crawl` and `crawl demo` share: open the output (failing before any fetch if it, or the
+/// metrics file's folder, is not writable), run the pipeline, flush, and print the summary.
 enum CrawlRunner {
     static func run(
         seeds: [WebURL], options: CrawlOptions, defaults: CrawlOptions.PolitenessDefaults = .crawl
@@ -42,6 +43,16 @@ enum CrawlRunner {
             }
         }
         defer { withExtendedLifetime(lock) {} }
+        // The metrics file is checked before anything is fetched, as the output is: a mistyped folder
+        // would otherwise cost a whole run and then fail it (exit 1) at its end.
+        if let metricsFile = options.metricsFile {
+            do throws(AtomicWriteError) {
+                try AtomicFile.checkWritable(metricsFile)
+            } catch {
+                Console.error("cannot write the metrics file \(metricsFile): \(error.reason)")
+                throw ExitStatus.fatal
+            }
+        }
         let outputPath = try options.output ?? defaultOutputPath(runID: runID)
         var store: StateStore?
         if let directory = options.state {
@@ -118,11 +129,11 @@ enum CrawlRunner {
             logFinished(summary, runID: runID, output: outputPath, exitCode: exitCode.rawValue)
         }
         if let summaryPath = RunSummaryFile.path(forOutput: outputPath) {
-            do {
+            do throws(AtomicWriteError) {
                 try RunSummaryFile.write(summary, output: outputPath, exitCode: exitCode.rawValue,
                                          memoryBudget: fetchSettings.memoryBudget, to: summaryPath)
             } catch {
-                Console.error("cannot write the summary \(summaryPath): \(error.localizedDescription)")
+                Console.error("cannot write the summary \(summaryPath): \(error.reason)")
                 exitCode = ExitStatus.fatal
             }
         }

@@ -63,11 +63,11 @@ final class RunMonitor: Sendable {
             exitCode: Int(exitCode), lastSuccessUnixTime: exitCode == 0 ? end : previousSuccess,
             startUnixTime: startedAt.timeIntervalSince1970, endUnixTime: end, failures: stats.failures,
             queuedAtStop: summary.queuedAtStop)
-        do {
+        do throws(AtomicWriteError) {
             try MetricsFile.write(PrometheusMetrics.render(snapshot), to: metricsPath)
             return nil
         } catch {
-            return "cannot write the metrics file \(metricsPath): \(error.localizedDescription)"
+            return "cannot write the metrics file \(metricsPath): \(error.reason)"
         }
     }
 

@@ -46,6 +46,29 @@ struct ObservabilityCLITests {
         #expect(!html.contains("src=\"http") && !html.contains("href=\"http"))
     }
 
+    /// An unwritable `--metrics-file` fails the run before any fetch, as an unwritable output does,
+    /// rather than after a whole crawl; nothing is written, the output included.
+    @Test(.timeLimit(.minutes(1)))
+    func unwritableMetricsFileExits1BeforeAnyFetch() async throws {
+        let server = try await LocalHTTPServer.start { _ in .html("<title>x</title>") }
+        let directory = try BinaryRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "\(server.baseURL)/\n".write(to: directory.appendingPathComponent("seeds.txt"), atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(at: directory.appendingPathComponent("folder"), withIntermediateDirectories: false)
+        for (metrics, reason) in [("/nonexistent-dir/crawl.prom", "cannot create a temporary file beside it: No such file or directory"),
+                                  ("folder", "is a directory")] {
+            let result = try await BinaryRunner.run(
+                ["--seeds", "seeds.txt", "--output", "out.jsonl", "--metrics-file", metrics], in: directory)
+            #expect(result.status == 1, "\(metrics): \(result.stderr)")
+            #expect(result.stderr.contains("cannot write the metrics file \(metrics): \(reason)"), "\(result.stderr)")
+        }
+        await server.shutdown()
+        #expect(server.stats.totalRequests == 0)
+        let left = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+        #expect(left == ["folder", "seeds.txt"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("folder").path).isEmpty)
+    }
+
     @Test(.timeLimit(.minutes(1)))
     func metricsFileMatchesTheRunSummary() async throws {
         let directory = try BinaryRunner.temporaryDirectory()
