@@ -18,13 +18,24 @@ public struct SeedFile: Sendable {
     public var invalid: [InvalidLine]
 
     public init(contents: String) {
+        self.init(bytes: Array(contents.utf8))
+    }
+
+    /// Lines end at LF; a CR before it is dropped, so a file saved with Windows line endings reads
+    /// the same. Split as bytes: in a `String`, "\r\n" is one `Character`, which a split at "\n"
+    /// does not cut, and every URL of a CRLF file ran into the next as one bogus seed.
+    public init(bytes: [UInt8]) {
         seeds = []
         invalid = []
         var number = 0
-        for rawLine in contents.split(separator: "\n", omittingEmptySubsequences: false) {
+        var start = 0
+        while start < bytes.count {
+            let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
+            let rawLine = bytes[start..<end]
+            start = end + 1
             number += 1
-            var line = Substring(rawLine)
-            if line.hasSuffix("\r") { line = line.dropLast() }
+            let lineBytes = rawLine.last == 0x0D ? rawLine.dropLast() : rawLine
+            let line = Substring(String(decoding: lineBytes, as: UTF8.self))
             if let hash = line.firstIndex(of: "#"), line[..<hash].allSatisfy(\.isWhitespace) { continue }
             let text = line.trimmingCharacters(in: .whitespaces)
             if text.isEmpty { continue }
@@ -61,8 +72,7 @@ public struct SeedFile: Sendable {
     /// Reads and parses a seeds file. Blocks until the file ends (standard input or a pipe: until its
     /// writer closes it), so async callers run it with `onOwnThread`.
     public static func load(path: String, maxBytes: Int = maxBytes) throws(ReadError) -> SeedFile {
-        let bytes = try readAll(path: path, maxBytes: maxBytes)
-        return SeedFile(contents: String(decoding: bytes, as: UTF8.self))
+        SeedFile(bytes: try readAll(path: path, maxBytes: maxBytes))
     }
 
     /// Reads `path` to its end with read(2), so a pipe or FIFO (`/dev/stdin`, a shell's `<(...)`, `-`)

@@ -145,8 +145,10 @@ struct CrawlOptions: ParsableArguments {
         guard (0...50).contains(maxRedirects) else {
             throw ValidationError("--max-redirects must be between 0 and 50 (got \(maxRedirects)).")
         }
-        guard !userAgent.isEmpty, !userAgent.contains(where: { $0 == "\r" || $0 == "\n" }) else {
-            throw ValidationError("--user-agent must be a non-empty single line.")
+        // Bytes, not Characters: "\r\n" is one Character, equal to neither "\r" nor "\n", so a
+        // Character test let a CRLF through, and libcurl sent the rest as a header line of its own.
+        guard !userAgent.isEmpty, !userAgent.utf8.contains(where: { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F }) else {
+            throw ValidationError("--user-agent must be a non-empty single line without control characters.")
         }
         if let hostRate, !(hostRate.isFinite && hostRate >= 0 && hostRate <= 100_000) {
             throw ValidationError("--host-rate must be a number of requests per second from 0 (unlimited) to 100000.")

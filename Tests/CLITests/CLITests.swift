@@ -27,6 +27,7 @@ struct CLITests {
         (["--seeds", "x", "--scope", "planet"], "--scope"),
         (["--seeds", "x", "--timeout", "-1"], "--timeout"),
         (["--seeds", "x", "--io-priority", "20"], "--io-priority"),
+        (["--seeds", "x", "--user-agent", "x\r\nInjected: 1"], "--user-agent"),
         (["--seeds", "/nonexistent/seeds.txt"], "--seeds"),
         (["--concurrency", "4"], "--seeds"),
         (["--seeds", "x", "--bogus"], "--bogus"),

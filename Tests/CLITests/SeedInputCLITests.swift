@@ -23,6 +23,29 @@ struct SeedInputCLITests {
         #expect(server.stats.hits("/") == 1)
     }
 
+    /// A seeds file saved with Windows line endings: "\r\n" is one `Character`, so a split of the
+    /// text at "\n" ran every URL into the next as one seed.
+    @Test(.timeLimit(.minutes(1)))
+    func seedsWithWindowsLineEndings() async throws {
+        let server = try await LocalHTTPServer.start { request in
+            request.path == "/a" || request.path == "/b" ? .html("<title>\(request.path)</title>") : .notFound()
+        }
+        let directory = try BinaryRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let text = "# seeds\r\n\(server.baseURL)/a\r\n\r\nnot a url\r\n\(server.baseURL)/b\r\n"
+        try Data(text.utf8).write(to: directory.appendingPathComponent("seeds.txt"))
+        let parsed = SeedFile(contents: text)
+        #expect(parsed.seeds.map(\.href) == ["\(server.baseURL)/a", "\(server.baseURL)/b"])
+        #expect(parsed.invalid.map(\.number) == [4])
+        let result = try await BinaryRunner.run(["--seeds", "seeds.txt", "--output", "-", "--quiet"], in: directory)
+        await server.shutdown()
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stderr.contains("seeds.txt:4: not a valid URL: not a url"), "\(result.stderr)")
+        #expect(result.stdout.split(separator: "\n").count == 2, "\(result.stdout)")
+        #expect(server.stats.hits("/a") == 1)
+        #expect(server.stats.hits("/b") == 1)
+    }
+
     @Test func invalidLinesOnStandardInputAreNamedAsSuch() async throws {
         let result = try await BinaryRunner.run(["--seeds", "-"], input: Data("not a url\n\n".utf8))
         #expect(result.status == 64)

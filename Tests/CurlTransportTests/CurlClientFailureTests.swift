@@ -100,6 +100,16 @@ extension CurlClientTests {
             }
         }
 
+        @Test func aUserAgentWithALineBreakIsRefusedAtStart() throws {
+            // "\r\n" is one Character in Swift: the check is on bytes (a Character test missed it).
+            for agent in ["x\r\nInjected: b", "x\ny", "x\u{0}y", "x\u{7F}"] {
+                #expect(throws: TransferError.self, "\(agent.debugDescription)") {
+                    _ = try CurlClient(configuration: CurlClientConfiguration(userAgent: agent))
+                }
+            }
+            _ = try CurlClient(configuration: CurlClientConfiguration(userAgent: "crawl/1.0\t(+http://127.0.0.1/bot)"))
+        }
+
         @Test func unsafeRequestsNeverReachCurl() async throws {
             try await withClient { client in
                 let header = await client.perform(TransferRequest(url: "http://127.0.0.1:1/", headers: ["X: a\r\nInjected: b"]))
