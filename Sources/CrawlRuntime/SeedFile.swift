@@ -21,14 +21,17 @@ public struct SeedFile: Sendable {
         self.init(bytes: Array(contents.utf8))
     }
 
-    /// Lines end at LF; a CR before it is dropped, so a file saved with Windows line endings reads
-    /// the same. Split as bytes: in a `String`, "\r\n" is one `Character`, which a split at "\n"
-    /// does not cut, and every URL of a CRLF file ran into the next as one bogus seed.
+    /// Lines end at LF; a CR before it is dropped, and a leading byte order mark too, so a file saved
+    /// by a Windows editor reads the same. Split as bytes: in a `String`, "\r\n" is one `Character`,
+    /// which a split at "\n" does not cut, and every URL of a CRLF file ran into the next as one
+    /// bogus seed.
     public init(bytes: [UInt8]) {
         seeds = []
         invalid = []
         var number = 0
-        var start = 0
+        // A UTF-8 byte order mark (Windows editors write one) is not part of the first line: left in,
+        // it made the first URL invalid.
+        var start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         while start < bytes.count {
             let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
             let rawLine = bytes[start..<end]

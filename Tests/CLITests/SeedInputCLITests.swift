@@ -46,6 +46,21 @@ struct SeedInputCLITests {
         #expect(server.stats.hits("/b") == 1)
     }
 
+    /// A UTF-8 byte order mark at the start (Notepad writes one) is not part of the first URL.
+    @Test func aByteOrderMarkIsNotPartOfTheFirstLine() {
+        let bom = [UInt8]([0xEF, 0xBB, 0xBF])
+        let first = SeedFile(bytes: bom + Array("http://127.0.0.1:9/a\nhttp://127.0.0.1:9/b\n".utf8))
+        #expect(first.seeds.map(\.href) == ["http://127.0.0.1:9/a", "http://127.0.0.1:9/b"])
+        #expect(first.invalid.isEmpty)
+        let comment = SeedFile(bytes: bom + Array("# list\r\nhttp://127.0.0.1:9/c\r\n".utf8))
+        #expect(comment.seeds.map(\.href) == ["http://127.0.0.1:9/c"])
+        #expect(comment.invalid.isEmpty)
+        // Only at the start: a BOM elsewhere is a character of its line.
+        let inner = SeedFile(bytes: Array("http://127.0.0.1:9/d\n".utf8) + bom + Array("http://127.0.0.1:9/e\n".utf8))
+        #expect(inner.seeds.map(\.href) == ["http://127.0.0.1:9/d"])
+        #expect(inner.invalid.map(\.number) == [2])
+    }
+
     @Test func invalidLinesOnStandardInputAreNamedAsSuch() async throws {
         let result = try await BinaryRunner.run(["--seeds", "-"], input: Data("not a url\n\n".utf8))
         #expect(result.status == 64)

@@ -1,6 +1,6 @@
 // Set-up of the test process itself, before Swift Testing starts.
 //
-// Swift Testing starts every test at once by default. On two cores, the 457 tests' first jobs then
+// Swift Testing starts every test at once by default. On two cores, the 458 tests' first jobs then
 // queued on Swift's cooperative pool (one thread per core) for seconds: a probe task waited 1.5 to
 // 5.7 s for a pool thread in a parallel `swift test` (three runs), so the in-process crawls, test
 // servers and timers of the tests with timing checks stood still, and those checks failed at random
