@@ -101,13 +101,14 @@ enum CrawlRunner {
                 options.crawlConfiguration(seeds: seeds, defaults: defaults, runID: runID), fetch: fetchSettings,
                 sink: writer, control: control, resume: resume)
         } catch {
+            await monitor.stop()
             Console.error("cannot start the fetch engine: \(error)")
             try? await writer.finish()
             try? await store?.endRun(exitCode: ExitStatus.fatal.rawValue, stopReason: "fetch_engine_failed", nowMs: nowMs())
             await store?.close()
             throw ExitStatus.fatal
         }
-        monitor.stop()
+        await monitor.stop()
         var exitCode = ExitStatus.of(summary)
         do {
             try await writer.finish()

@@ -33,8 +33,10 @@ final class RunMonitor: Sendable {
         guard showsProgress || metricsPath != nil else { return }
         let task = Task { [self] in
             var ticks = 0
-            while !Task.isCancelled {
+            while true {
                 try? await Task.sleep(for: Self.tick)
+                // Cancelled during the sleep (which then returns at once): no draw after `stop`.
+                if Task.isCancelled { break }
                 guard let progress = control.progress() else { continue }
                 ticks += 1
                 if showsProgress { drawProgress(progress) }
@@ -46,9 +48,13 @@ final class RunMonitor: Sendable {
         loop.withLock { $0 = task }
     }
 
-    /// Stops the display (clearing its line) and the periodic metrics.
-    func stop() {
-        loop.withLock { $0 }?.cancel()
+    /// Stops the display (clearing its line) and the periodic metrics. Waits for the loop to end
+    /// first, so no progress line is drawn after the clear (the run's summary would then be printed
+    /// on the end of it).
+    func stop() async {
+        let task = loop.withLock { $0 }
+        task?.cancel()
+        await task?.value
         if showsProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
     }
 

@@ -135,5 +135,9 @@ struct ObservabilityCLITests {
         #expect(process.terminationStatus == 0)
         #expect(output.contains("\r\u{1B}[K"))
         #expect(output.contains(" URLs ") && output.contains("in flight"))
+        // The progress line is cleared just before the summary, and not drawn again after the clear
+        // (the summary was printed on the end of a last progress line).
+        let summary = try #require(output.firstRange(of: /crawl: \d+ URLs in/), "\(output.debugDescription)")
+        #expect(output[..<summary.lowerBound].hasSuffix("\r\u{1B}[K"), "\(output.suffix(300).debugDescription)")
     }
 }
