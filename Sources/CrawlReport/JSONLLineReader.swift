@@ -43,7 +43,7 @@ struct JSONLLineReader {
         _ body: (UnsafeBufferPointer<UInt8>, LineKind) -> Void
     ) throws(ReportReadError) -> Int {
         // `-` is standard input (a copy of its descriptor, so the close below leaves stdin open).
-        let fd = path == "-" ? dup(STDIN_FILENO) : open(path, O_RDONLY)
+        let fd = path == StandardInput.path ? dup(STDIN_FILENO) : open(path, O_RDONLY)
         guard fd >= 0 else { throw ReportReadError(path: path, reason: String(cString: strerror(errno))) }
         defer { close(fd) }
 

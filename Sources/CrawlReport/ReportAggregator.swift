@@ -49,7 +49,7 @@ public struct ReportAggregator {
     /// Reads one file and adds its records. Throws (naming the file) when it cannot be opened or read;
     /// records read before a read error stay counted.
     public mutating func add(path: String) throws(ReportReadError) {
-        var stats = FileStats(path: path == "-" ? "(standard input)" : path)
+        var stats = FileStats(path: StandardInput.displayName(path))
         // An invalid line is only known to be "the partial last line" once we see nothing follows.
         var pendingInvalid = false
         let bytes = try JSONLLineReader.forEachLine(path: path) { line, kind in

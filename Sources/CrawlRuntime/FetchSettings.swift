@@ -1,4 +1,5 @@
 import CrawlerCore
+import CurlTransport
 
 /// Limits of every fetch (`--timeout`, `--connect-timeout`, `--max-body-bytes`, ...). libcurl's own
 /// defaults in 7.88 are unsafe for a crawler (no total timeout, unlimited bodies), so each is explicit.
@@ -33,6 +34,11 @@ public struct FetchSettings: Sendable {
     public var ioPriority = 5
 
     public static let defaultUserAgent = "crawl/\(CrawlVersion.number)"
+
+    /// Whether the transport will take `userAgent` (`CurlClientConfiguration.isSendable`).
+    public static func isValid(userAgent: String) -> Bool {
+        !userAgent.isEmpty && CurlClientConfiguration.isSendable(userAgent: userAgent)
+    }
 
     public init(
         maxTransfers: Int = 32, userAgent: String = FetchSettings.defaultUserAgent, timeout: Duration = .seconds(30),

@@ -1,3 +1,4 @@
+import CrawlReport
 import CrawlURL
 import Foundation
 #if canImport(Glibc)
@@ -57,20 +58,12 @@ public struct SeedFile: Sendable {
     public struct ReadError: Error, CustomStringConvertible {
         public var path: String
         public var reason: String
-        public var description: String { "cannot read seeds file \(SeedFile.displayName(path)): \(reason)" }
+        public var description: String { "cannot read seeds file \(StandardInput.displayName(path)): \(reason)" }
     }
-
-    /// The path that means standard input (`--seeds -`).
-    public static let standardInput = "-"
 
     /// The most bytes read from a seeds file (about 15 million URLs): `--seeds /dev/zero` is an error,
     /// not a process that grows until it is killed.
     public static let maxBytes = 1 << 30
-
-    /// How a seeds path is named in messages (`(standard input)` for `-`, as grep says).
-    public static func displayName(_ path: String) -> String {
-        path == standardInput ? "(standard input)" : path
-    }
 
     /// Reads and parses a seeds file. Blocks until the file ends (standard input or a pipe: until its
     /// writer closes it), so async callers run it with `onOwnThread`.
@@ -81,7 +74,7 @@ public struct SeedFile: Sendable {
     /// Reads `path` to its end with read(2), so a pipe or FIFO (`/dev/stdin`, a shell's `<(...)`, `-`)
     /// reads like a regular file; Foundation's `contents(atPath:)` gives nothing for those.
     static func readAll(path: String, maxBytes: Int) throws(ReadError) -> [UInt8] {
-        let isStandardInput = path == standardInput
+        let isStandardInput = path == StandardInput.path
         let fd = isStandardInput ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw ReadError(path: path, reason: reason(errno)) }
         defer { if !isStandardInput { close(fd) } }

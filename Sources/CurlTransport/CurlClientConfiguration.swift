@@ -17,6 +17,13 @@ public struct CurlClientConfiguration: Sendable {
     /// silently honour `http_proxy` / `HTTPS_PROXY` from the environment.
     public var proxy: String?
 
+    /// Whether libcurl may send `userAgent` as given: no control byte but tab. libcurl copies it into
+    /// the request verbatim, so a CR or LF would start header lines of its own. Checked on bytes: in a
+    /// `String`, "\r\n" is one `Character`, equal to neither "\r" nor "\n".
+    public static func isSendable(userAgent: String) -> Bool {
+        !userAgent.utf8.contains { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F }
+    }
+
     /// Creates a configuration; the defaults suit a polite crawler on a small machine.
     public init(
         maxTransfers: Int = 64,

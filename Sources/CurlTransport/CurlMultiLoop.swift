@@ -43,8 +43,7 @@ final class CurlMultiLoop {
     private static let diagnosticBodyLimit = 4096
 
     init(configuration: CurlClientConfiguration) throws(TransferError) {
-        // libcurl sends the User-Agent as given: a CR or LF in it would start header lines of its own.
-        if configuration.userAgent.utf8.contains(where: { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F }) {
+        guard CurlClientConfiguration.isSendable(userAgent: configuration.userAgent) else {
             throw TransferError(code: .invalidRequest, message: "the User-Agent contains a control character (CR, LF, NUL, ...)")
         }
         let events = try SocketEvents()

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CrawlReport
 import CrawlRuntime
 import Foundation
 
@@ -39,7 +40,7 @@ struct CrawlCommand: AsyncParsableCommand {
         case .success(let read): file = read
         case .failure(let error): throw ValidationError("--seeds: \(error)")
         }
-        let name = SeedFile.displayName(seeds)
+        let name = StandardInput.displayName(seeds)
         for line in file.invalid {
             Console.error("\(name):\(line.number): \(line.reason): \(line.text)")
         }

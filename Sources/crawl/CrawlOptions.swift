@@ -145,9 +145,7 @@ struct CrawlOptions: ParsableArguments {
         guard (0...50).contains(maxRedirects) else {
             throw ValidationError("--max-redirects must be between 0 and 50 (got \(maxRedirects)).")
         }
-        // Bytes, not Characters: "\r\n" is one Character, equal to neither "\r" nor "\n", so a
-        // Character test let a CRLF through, and libcurl sent the rest as a header line of its own.
-        guard !userAgent.isEmpty, !userAgent.utf8.contains(where: { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F }) else {
+        guard FetchSettings.isValid(userAgent: userAgent) else {
             throw ValidationError("--user-agent must be a non-empty single line without control characters.")
         }
         if let hostRate, !(hostRate.isFinite && hostRate >= 0 && hostRate <= 100_000) {

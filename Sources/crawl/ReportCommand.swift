@@ -35,7 +35,7 @@ struct ReportCommand: AsyncParsableCommand {
 
     func run() async throws {
         // Check every file before the (possibly long) pass, so a typo fails at once.
-        for path in files where path != "-" {
+        for path in files where path != StandardInput.path {
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
                 throw usageError("cannot read \(path): is a directory")
