@@ -23,6 +23,11 @@ struct StateCLITests {
         return try StopAndBudgetCLITests.records(at: url)
     }
 
+    /// Complete lines in a file (0 while it does not exist).
+    static func lineCount(of url: URL) -> Int {
+        ((try? Data(contentsOf: url)) ?? Data()).reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+    }
+
     /// Hostile scenario D1.
     @Test("D1 kill -9 during a run, then rerun", .timeLimit(.minutes(3)))
     func killedThreeTimesThenResumedEveryPageIsRecordedAndAtMostTheInFlightOnesTwice() async throws {
@@ -38,8 +43,14 @@ struct StateCLITests {
             outputs.append(output)
             let running = try BinaryRunner.launch(
                 ["--seeds", "seeds.txt", "--state", "state", "--output", output.path] + Self.fast, in: directory)
-            // A random moment once records are flowing (each run gets through part of the site).
-            try await Task.sleep(for: .milliseconds(Int.random(in: 400...1500)))
+            // A random moment once records are flowing: after 50 to 800 of them (bounded in time).
+            // Counted, not timed: with runs of up to 1.5 s, the third run could finish the site on a
+            // fast machine. This way each run stops well short of the ~7,600 records.
+            let killAt = Int.random(in: 50...800)
+            let deadline = ContinuousClock.now + .seconds(30)
+            while Self.lineCount(of: output) < killAt, running.process.isRunning, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(5))
+            }
             if running.process.isRunning { killedWhileRunning += 1 }
             running.signal(SIGKILL)
             _ = try await running.wait(timeout: .seconds(20))
