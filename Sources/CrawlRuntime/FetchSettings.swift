@@ -40,6 +40,11 @@ public struct FetchSettings: Sendable {
         !userAgent.isEmpty && CurlClientConfiguration.isSendable(userAgent: userAgent)
     }
 
+    /// Why the transport would refuse a `--resolve` entry (`ResolveEntry`), or nil.
+    public static func problem(withResolveEntry entry: String) -> String? {
+        ResolveEntry.problem(with: entry)
+    }
+
     public init(
         maxTransfers: Int = 32, userAgent: String = FetchSettings.defaultUserAgent, timeout: Duration = .seconds(30),
         connectTimeout: Duration = .seconds(10), maxBodyBytes: Int = 10 << 20, lowSpeedLimit: Int = 1000,

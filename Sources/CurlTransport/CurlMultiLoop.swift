@@ -46,6 +46,11 @@ final class CurlMultiLoop {
         guard CurlClientConfiguration.isSendable(userAgent: configuration.userAgent) else {
             throw TransferError(code: .invalidRequest, message: "the User-Agent contains a control character (CR, LF, NUL, ...)")
         }
+        for entry in configuration.resolve {
+            if let problem = ResolveEntry.problem(with: entry) {
+                throw TransferError(code: .invalidRequest, message: "the resolve entry '\(entry)' cannot be used: \(problem)")
+            }
+        }
         let events = try SocketEvents()
         guard let multi = curl_multi_init() else {
             throw TransferError(code: .other, message: "curl_multi_init failed")
@@ -63,7 +68,7 @@ final class CurlMultiLoop {
         if configuration.maxHostConnections > 0 {
             _ = ccurl_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, configuration.maxHostConnections)
         }
-        for entry in configuration.resolve where !entry.utf8.contains(0) {
+        for entry in configuration.resolve {
             if let list = curl_slist_append(resolveList, entry) { resolveList = list }
         }
         inbox = CurlMultiInbox(poller: events.poller)

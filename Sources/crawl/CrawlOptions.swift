@@ -75,7 +75,7 @@ struct CrawlOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Attempts the error rate is computed over (and the minimum sample before it counts).", valueName: "count"))
     var errorWindow: Int = 200
 
-    @Option(help: ArgumentHelp("Stop gracefully after this long, keeping what is left (e.g. 90s, 30m, 2h, 1h30m); exit 4 if work was left.", valueName: "duration"))
+    @Option(help: ArgumentHelp("Stop gracefully after this long, keeping what is left (e.g. 90s, 30m, 2h, 1h30m); exit 4 if work was left. 0 = no limit.", valueName: "duration"))
     var maxDuration: String?
 
     @Flag(help: "No progress line and no closing summary on stderr (errors are still printed).")
@@ -202,8 +202,9 @@ struct CrawlOptions: ParsableArguments {
             }
         }
         if let state, state.isEmpty { throw ValidationError("--state needs a directory path.") }
-        for entry in resolve where entry.split(separator: ":", omittingEmptySubsequences: false).count < 3 {
-            throw ValidationError("--resolve takes HOST:PORT:ADDRESS (got '\(entry)').")
+        for entry in resolve {
+            guard let problem = FetchSettings.problem(withResolveEntry: entry) else { continue }
+            throw ValidationError("--resolve takes HOST:PORT:ADDRESS[,ADDRESS...] (got '\(entry)': \(problem)).")
         }
     }
 
@@ -221,6 +222,12 @@ struct CrawlOptions: ParsableArguments {
         static let demo = PolitenessDefaults(hostRate: 0, hostBurst: 2, hostConcurrency: 8, isDemo: true)
     }
 
+    /// A `--max-duration` as a limit: nil for 0, which means none, as 0 does for the error budgets and
+    /// for timeout(1) (it used to stop the crawl before its first request, with exit 4).
+    static func durationLimit(_ text: String) -> Duration? {
+        DurationText.parse(text).flatMap { $0 > .zero ? $0 : nil }
+    }
+
     func crawlConfiguration(seeds: [CrawlURL.WebURL], defaults: PolitenessDefaults = .crawl, runID: String? = nil) -> CrawlConfiguration {
         let politeness = PolitenessSettings(
             hostRate: hostRate ?? defaults.hostRate, hostBurst: hostBurst ?? defaults.hostBurst,
@@ -233,7 +240,7 @@ struct CrawlOptions: ParsableArguments {
             parseWorkers: parseWorkers ?? CrawlSession.defaultParseWorkers,
             maxDepth: maxDepth, maxPages: maxPages, scope: scope, maxRedirects: maxRedirects,
             hostConcurrency: min(concurrency, hostConcurrency ?? defaults.hostConcurrency), politeness: politeness,
-            errorBudget: budget, maxDuration: maxDuration.flatMap(DurationText.parse))
+            errorBudget: budget, maxDuration: maxDuration.flatMap(Self.durationLimit))
         configuration.runID = runID
         configuration.linkLimits = LinkLimits(
             maxURLLength: maxURLLength, maxPathSegments: maxPathSegments, maxSegmentRepeats: maxSegmentRepeats,

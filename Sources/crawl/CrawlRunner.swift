@@ -110,10 +110,13 @@ enum CrawlRunner {
         }
         await monitor.stop()
         var exitCode = ExitStatus.of(summary)
+        // The writer's error, once printed here, is not printed again as the run's stop reason.
+        var reportedOutputError = false
         do {
             try await writer.finish()
         } catch {
             Console.error("\(error)")
+            reportedOutputError = true
             exitCode = ExitStatus.fatal
         }
         if let store {
@@ -138,7 +141,7 @@ enum CrawlRunner {
                 exitCode = ExitStatus.fatal
             }
         }
-        if summary.stopReason == .outputFailed {
+        if summary.stopReason == .outputFailed, !reportedOutputError {
             Console.error("output failed: \(summary.outputError ?? "unknown error")")
         }
         if let failure = monitor.writeFinalMetrics(summary, exitCode: exitCode.rawValue) {

@@ -28,6 +28,8 @@ struct CLITests {
         (["--seeds", "x", "--timeout", "-1"], "--timeout"),
         (["--seeds", "x", "--io-priority", "20"], "--io-priority"),
         (["--seeds", "x", "--user-agent", "x\r\nInjected: 1"], "--user-agent"),
+        (["--seeds", "x", "--resolve", "a:b:c"], "--resolve"),
+        (["--seeds", "x", "--resolve", "crawl.test:80:999.0.0.1"], "--resolve"),
         (["--seeds", "/nonexistent/seeds.txt"], "--seeds"),
         (["--concurrency", "4"], "--seeds"),
         (["--seeds", "x", "--bogus"], "--bogus"),

@@ -110,6 +110,25 @@ extension CurlClientTests {
             _ = try CurlClient(configuration: CurlClientConfiguration(userAgent: "crawl/1.0\t(+http://127.0.0.1/bot)"))
         }
 
+        @Test func aResolveEntryLibcurlWouldSkipIsRefusedAtStart() throws {
+            // libcurl skips an entry it cannot read and looks the name up in DNS instead.
+            let refused = [
+                "a:b:c", "h:0:127.0.0.1", "h:65536:127.0.0.1", "h:80:", "h:80:999.1.1.1", ":80:127.0.0.1",
+                "h:80:127.0.0.1,,::1", "h 1:80:127.0.0.1", "h:80", "h:8 0:127.0.0.1", "h:80:[::1",
+                "h:80:127.0.0.1\u{0}", "-h:80",
+            ]
+            for entry in refused {
+                #expect(ResolveEntry.problem(with: entry) != nil, "\(entry.debugDescription)")
+                #expect(throws: TransferError.self, "\(entry.debugDescription)") {
+                    _ = try CurlClient(configuration: CurlClientConfiguration(resolve: [entry]))
+                }
+            }
+            for entry in ["h:80:127.0.0.1", "+h.test:8080:::1", "h:443:[::1],127.0.0.2", "*:65535:10.0.0.1"] {
+                #expect(ResolveEntry.problem(with: entry) == nil, "\(entry)")
+            }
+            _ = try CurlClient(configuration: CurlClientConfiguration(resolve: ["crawl.test:80:127.0.0.1"]))
+        }
+
         @Test func unsafeRequestsNeverReachCurl() async throws {
             try await withClient { client in
                 let header = await client.perform(TransferRequest(url: "http://127.0.0.1:1/", headers: ["X: a\r\nInjected: b"]))
