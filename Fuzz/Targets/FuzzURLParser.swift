@@ -121,7 +121,7 @@ private func check(_ url: WebURL, input: UnsafeBufferPointer<UInt8>, base: WebUR
     if key != withoutFragment.dedupKey {
         fail("dedupKey depends on the fragment", input, base, href)
     }
-    if percentDecoded(Array(key.utf8)) != percentDecoded(Array(withoutFragment.href.utf8)) {
+    if percentDecoded(Array(key.utf8)) != percentDecoded(Array(withoutFragment.hrefWithoutPassword.utf8)) {
         fail("dedupKey changed the percent-decoded URL", input, base, "\(href) -> \(key)")
     }
     guard let keyURL = WebURL.parse(key) else {
@@ -133,6 +133,16 @@ private func check(_ url: WebURL, input: UnsafeBufferPointer<UInt8>, base: WebUR
     if !href.utf8.contains(UInt8(ascii: "%")), !url.hasOpaquePathComponent,
        let encoded = WebURL.parse(encodingAlphanumerics(of: url)), encoded.dedupKey != key {
         fail("escaping letters and digits changed dedupKey", input, base, "\(href) vs \(encoded.href)")
+    }
+
+    // Passwords (WebURL+Credentials): the byte scan that records use agrees with the parser's
+    // components, and what it leaves has no password but the mark.
+    let redacted = WebURL.redactingPassword(in: href)
+    if redacted != url.hrefWithoutPassword {
+        fail("the password scan and the parsed URL disagree", input, base, "\(redacted) vs \(url.hrefWithoutPassword)")
+    }
+    if let again = WebURL.parse(redacted), again.password != "" && again.password != WebURL.passwordMark {
+        fail("a password survived redaction", input, base, redacted)
     }
 
     // Session parameters (`SessionParameters`): stripping keeps the key's prefix up to the path,

@@ -14,7 +14,17 @@ extension WebURL {
     /// Nothing else changes: query parameter order, an empty query ("?"), trailing slashes,
     /// letter case in path and query, and reserved characters are all kept, since servers may
     /// give different answers for them.
+    /// - a password is replaced by `passwordMark` (see WebURL+Credentials): the key is written to
+    ///   every record, and two URLs that differ only in their password name one resource.
     public var dedupKey: String {
+        // The redacted URL is parsed again so that the key is made of a URL's serialisation, as for
+        // any other; it has no password left to redact, so this does not recurse.
+        if hasUnredactedPassword, let redacted = WebURL.parse(hrefWithoutPassword) { return redacted.keyOfSerialization }
+        return keyOfSerialization
+    }
+
+    /// The key's normalisation of `serialization` as it is (the password included).
+    private var keyOfSerialization: String {
         let end = fragmentlessEnd
         var s = serialization
         return s.withUTF8 { bytes in

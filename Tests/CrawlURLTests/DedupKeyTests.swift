@@ -37,7 +37,8 @@ struct DedupKeyTests {
         #expect(try Self.key("http://example.com/%2541") == "http://example.com/%2541")
         // A "%" without two hex digits is left alone.
         #expect(try Self.key("http://example.com/100%/%zz/%4") == "http://example.com/100%/%zz/%4")
-        #expect(try Self.key("http://u%7e:p%3a@example.com/") == "http://u~:p%3A@example.com/")
+        #expect(try Self.key("http://u%7e@example.com/") == "http://u~@example.com/")
+        #expect(try Self.key("http://u%7e:p%3a@example.com/") == "http://u~:***@example.com/")  // (WebURL+Credentials)
     }
 
     /// Regression (Fuzz/Regressions/url): decoding must not join a stray "%" with decoded hex

@@ -1,3 +1,5 @@
+import CrawlURL
+
 /// Timings of the last request of a URL's redirect chain, as libcurl measured them (milliseconds).
 public struct FetchTimings: Sendable, Equatable {
     public var dnsMs: Double
@@ -104,11 +106,11 @@ extension CrawlRecord {
         var json = JSONObjectWriter(into: out)
         out = []
         json.field("schema_version", Self.schemaVersion)
-        json.field("url", url)
-        json.field("final_url", finalURL)
+        json.field("url", WebURL.redactingPassword(in: url))
+        json.field("final_url", WebURL.redactingPassword(in: finalURL))
         json.field("host", host)
         json.field("depth", depth)
-        json.field("parent", parent)
+        json.field("parent", parent.map(WebURL.redactingPassword(in:)))
         json.field("status", status)
         json.field("outcome", outcome.rawValue)
         json.field("content_type", contentType)
@@ -117,7 +119,7 @@ extension CrawlRecord {
         json.field("links_found", linksFound)
         json.field("links_enqueued", linksEnqueued)
         json.field("redirects", redirects)
-        json.field("redirect_target", redirectTarget)
+        json.field("redirect_target", redirectTarget.map(WebURL.redactingPassword(in:)))
         json.field("attempts", attempts)
         json.field("rate_wait_ms", rateWaitMs)
         json.field("fetched_at", RFC3339.format(millisecondsSinceEpoch: fetchedAtMs))
@@ -156,7 +158,7 @@ extension CrawlRecord {
         } else {
             json.nullField("links_dropped")
         }
-        json.field("duplicate_of", duplicateOf)
+        json.field("duplicate_of", duplicateOf.map(WebURL.redactingPassword(in:)))
         out = json.finishLine()
     }
 }
