@@ -43,7 +43,12 @@ public struct SeedFile: Sendable {
             if let hash = line.firstIndex(of: "#"), line[..<hash].allSatisfy(\.isWhitespace) { continue }
             let text = line.trimmingCharacters(in: .whitespaces)
             if text.isEmpty { continue }
-            guard let url = WebURL.parse(text) else {
+            let url = WebURL.parse(text)
+            if url?.isHTTP != true, Self.namesAHostWithoutScheme(text) {
+                invalid.append(InvalidLine(number: number, text: text, reason: "no scheme: write http:// or https:// before the host"))
+                continue
+            }
+            guard let url else {
                 invalid.append(InvalidLine(number: number, text: text, reason: "not a valid URL"))
                 continue
             }
@@ -53,6 +58,19 @@ public struct SeedFile: Sendable {
             }
             seeds.append(url)
         }
+    }
+
+    /// Whether a line that is no http(s) URL names a host without a scheme ("example.com/a",
+    /// "127.0.0.1:8080/", "localhost:3000"), as people write them and wget and curl accept. The
+    /// standard reads these as no URL, or as a scheme of their own ("example.com:8080/" has the scheme
+    /// "example.com"), so the plain message would puzzle. Only the message changes: which scheme
+    /// was meant is the user's call.
+    static func namesAHostWithoutScheme(_ text: String) -> Bool {
+        guard !text.contains("://") else { return false }
+        let head = text.prefix { $0 != "/" && $0 != ":" && $0 != "?" && $0 != "#" }
+        guard head.contains(".") || head.lowercased() == "localhost" || head == "[" else { return false }
+        guard let url = WebURL.parse("http://" + text), let host = url.host else { return false }
+        return !host.isEmpty
     }
 
     public struct ReadError: Error, CustomStringConvertible {

@@ -61,6 +61,23 @@ struct SeedInputCLITests {
         #expect(inner.invalid.map(\.number) == [2])
     }
 
+    /// A host written without a scheme is named as such (the standard reads "example.com:8080/" as
+    /// the scheme "example.com", and "example.com" as no URL at all).
+    @Test func aHostWithoutASchemeIsNamedAsSuch() {
+        let lines = [
+            "example.test", "www.example.test/a?b", "127.0.0.1:8080/", "localhost:3000", "[::1]:8080/x",
+            "not a url", "mailto:me@example.test", "ftp://example.test/", "javascript:void(0)", "a.b c",
+            "http://127.0.0.1:9/ok",
+        ]
+        let parsed = SeedFile(contents: lines.joined(separator: "\n"))
+        let noScheme = "no scheme: write http:// or https:// before the host"
+        #expect(parsed.invalid.map(\.reason) == Array(repeating: noScheme, count: 5) + [
+            "not a valid URL", "not an http or https URL", "not an http or https URL", "not an http or https URL",
+            "not a valid URL",
+        ])
+        #expect(parsed.seeds.map(\.href) == ["http://127.0.0.1:9/ok"])
+    }
+
     @Test func invalidLinesOnStandardInputAreNamedAsSuch() async throws {
         let result = try await BinaryRunner.run(["--seeds", "-"], input: Data("not a url\n\n".utf8))
         #expect(result.status == 64)
