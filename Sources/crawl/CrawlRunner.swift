@@ -72,6 +72,7 @@ enum CrawlRunner {
         } catch {
             Console.error("\(error)")
             await store?.close()
+            if let error = error as? JSONLWriter.OpenError, error.inUse { throw ExitStatus.locked }
             throw ExitStatus.fatal
         }
         var resume: ResumePlan?

@@ -11,7 +11,8 @@ enum ExitStatus {
     static let errorBudget = ExitCode(3)
     /// --max-duration stopped the crawl with work left.
     static let maxDuration = ExitCode(4)
-    /// Another run holds the --state lock (EX_TEMPFAIL: try again later); nothing was touched.
+    /// Another run holds the --state lock, or is writing the same --output (EX_TEMPFAIL: try again
+    /// later); nothing was touched.
     static let locked = ExitCode(75)
     /// Bad flags or a seeds file without any valid seed (EX_USAGE).
     static let usage = ExitCode(64)
@@ -38,7 +39,8 @@ enum ExitStatus {
           3    the crawl's error budget was spent (--max-errors, --max-error-rate)
           4    stopped by --max-duration with work left
           64   usage error (bad flag, no valid seed)
-          75   another crawl is using the same --state (nothing was done; try later)
+          75   another crawl is using the same --state or --output file (nothing was
+               done; try later)
           130  stopped by SIGINT (143: SIGTERM); a second signal stops at once
         """
 }

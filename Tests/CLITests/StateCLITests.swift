@@ -187,6 +187,43 @@ struct StateCLITests {
         #expect(after["lock"] == before["lock"])
     }
 
+    /// D2 without `--state`: two runs given the same `--output`. Both used to truncate and write it,
+    /// and exit 0 over a file with torn records. The second now exits 75 before touching it.
+    @Test(.timeLimit(.minutes(2)))
+    func aSecondRunWritingTheSameOutputExits75AndLeavesItAlone() async throws {
+        let site = try await Self.site(hosts: 1, pages: 200)
+        let directory = try BinaryRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try StopAndBudgetCLITests.writeSeeds(site.seeds, in: directory)
+        let output = directory.appendingPathComponent("out.jsonl")
+        // Slow (4 requests/s), so it is still writing when the second starts.
+        let first = try BinaryRunner.launch(
+            ["--seeds", "seeds.txt", "--output", output.path, "--host-rate", "4", "--quiet"], in: directory)
+        let deadline = ContinuousClock.now + .seconds(20)
+        while Self.lineCount(of: output) < 3, first.process.isRunning, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let linesBefore = Self.lineCount(of: output)
+        let second = try await BinaryRunner.run(
+            ["--seeds", "seeds.txt", "--output", output.path, "--host-rate", "0", "--quiet"], in: directory,
+            timeout: .seconds(20))
+        let linesAfter = Self.lineCount(of: output)
+        first.signal(SIGTERM)
+        let firstResult = try await first.wait(timeout: .seconds(20))
+        let requests = site.stats.totalRequests
+        await site.shutdown()
+
+        #expect(linesBefore >= 3)
+        #expect(second.status == 75, "\(second.stderr)")
+        #expect(second.stderr.contains("another crawl is writing it"), "\(second.stderr)")
+        #expect(linesAfter >= linesBefore, "the second run truncated the file")
+        #expect(requests < 150, "the second run crawled")
+        #expect(firstResult.status == 143, "\(firstResult.stderr)")
+        let records = try Self.records(at: output)  // fails on a torn line
+        #expect(records.count >= linesAfter)
+        #expect(Set(records.compactMap { $0["run_id"] as? String }).count == 1)
+    }
+
     static func listing(_ directory: URL) throws -> [String: Data] {
         var out: [String: Data] = [:]
         for name in try FileManager.default.contentsOfDirectory(atPath: directory.path) {

@@ -130,6 +130,38 @@ struct JSONLineTests {
         #expect(lines.allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0))) != nil })
     }
 
+    /// Two runs given one output file: the second is refused before it truncates the file (both
+    /// used to write it, and it held torn records).
+    @Test func aFileBeingWrittenIsRefusedToASecondWriter() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("jsonl-\(UUID()).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let first = try JSONLWriter(path: path)
+        for index in 0..<100 { first.write(sampleRecord(title: "first \(index)")) }
+        var refused: JSONLWriter.OpenError?
+        do {
+            _ = try JSONLWriter(path: path)
+        } catch let error as JSONLWriter.OpenError {
+            refused = error
+        }
+        #expect(refused?.inUse == true, "\(String(describing: refused))")
+        try await first.finish()
+        let lines = try Data(contentsOf: URL(fileURLWithPath: path)).split(separator: 0x0A)
+        #expect(lines.count == 100)
+        #expect(lines.allSatisfy { (try? JSONSerialization.jsonObject(with: Data($0))) != nil })
+
+        // Once the first is done, the file is free again, and truncated as before.
+        let second = try JSONLWriter(path: path)
+        second.write(sampleRecord(title: "second"))
+        try await second.finish()
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)).split(separator: 0x0A).count == 1)
+
+        // Devices are shared: two runs may both write to /dev/null.
+        let nullA = try JSONLWriter(path: "/dev/null")
+        let nullB = try JSONLWriter(path: "/dev/null")
+        try await nullA.finish()
+        try await nullB.finish()
+    }
+
     @Test func unwritableOutputFailsToOpen() {
         #expect(throws: JSONLWriter.OpenError.self) {
             _ = try JSONLWriter(path: "/nonexistent-dir-\(UUID())/out.jsonl")

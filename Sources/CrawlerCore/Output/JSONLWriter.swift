@@ -39,6 +39,8 @@ public final class JSONLWriter: RecordSink, @unchecked Sendable {
     public struct OpenError: Error, CustomStringConvertible {
         public let path: String
         public let reason: String
+        /// Another process holds the file's lock: another crawl is writing it.
+        public var inUse = false
         public var description: String { "cannot open output \(path): \(reason)" }
     }
 
@@ -47,7 +49,8 @@ public final class JSONLWriter: RecordSink, @unchecked Sendable {
         public var description: String { "cannot write output: \(reason)" }
     }
 
-    /// Opens (creating or truncating) `path` for writing; `-` means standard output.
+    /// Opens (creating or truncating) `path` for writing, and locks it (`flock`) while the writer
+    /// lives; `-` means standard output.
     ///
     /// `startWriteback`, for a file it opens: called on the writer thread with each further MiB written
     /// (`writebackChunk`), to start that range's write to the disk without waiting (Linux's
@@ -62,9 +65,25 @@ public final class JSONLWriter: RecordSink, @unchecked Sendable {
                       flushInterval: flushInterval, journal: journal)
             return
         }
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw OpenError(path: path, reason: String(cString: strerror(errno)))
+        }
+        // A regular file is locked before it is truncated: two runs given one --output (overlapping
+        // cron runs) each truncated and wrote it, and the file held torn records while both exited 0.
+        // A file system without flock (some network ones) is written unlocked, as before. Devices and
+        // pipes (/dev/null, a FIFO) are shared freely, and truncating them means nothing.
+        var info = stat()
+        if fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG {
+            if flock(fd, LOCK_EX | LOCK_NB) != 0, errno == EWOULDBLOCK {
+                close(fd)
+                throw OpenError(path: path, reason: "another crawl is writing it", inUse: true)
+            }
+            guard ftruncate(fd, 0) == 0 else {
+                let reason = String(cString: strerror(errno))
+                close(fd)
+                throw OpenError(path: path, reason: reason)
+            }
         }
         self.init(descriptor: fd, closesDescriptor: true, flushThreshold: flushThreshold, flushInterval: flushInterval,
                   journal: journal, startWriteback: startWriteback)
