@@ -17,6 +17,14 @@ struct StateCLITests {
         return try await DemoSite.start(config)
     }
 
+    /// `site(hosts:pages:)` and a fresh directory holding its `seeds.txt` (the caller removes it).
+    static func siteWithSeeds(hosts: Int, pages: Int) async throws -> (DemoSite, URL) {
+        let site = try await self.site(hosts: hosts, pages: pages)
+        let directory = try BinaryRunner.temporaryDirectory()
+        try StopAndBudgetCLITests.writeSeeds(site.seeds, in: directory)
+        return (site, directory)
+    }
+
     /// Every record of a JSONL file; fails the test on a partial or invalid line.
     static func records(at url: URL) throws -> [[String: Any]] {
         guard FileManager.default.fileExists(atPath: url.path) else { return [] }
@@ -31,10 +39,8 @@ struct StateCLITests {
     /// Hostile scenario D1.
     @Test("D1 kill -9 during a run, then rerun", .timeLimit(.minutes(3)))
     func killedThreeTimesThenResumedEveryPageIsRecordedAndAtMostTheInFlightOnesTwice() async throws {
-        let site = try await Self.site(hosts: 4, pages: 1250)
-        let directory = try BinaryRunner.temporaryDirectory()
+        let (site, directory) = try await Self.siteWithSeeds(hosts: 4, pages: 1250)
         defer { try? FileManager.default.removeItem(at: directory) }
-        try StopAndBudgetCLITests.writeSeeds(site.seeds, in: directory)
         let concurrency = 8
         var outputs: [URL] = []
         var killedWhileRunning = 0
@@ -96,10 +102,8 @@ struct StateCLITests {
     /// records every URL the first one did not.
     @Test("D3 disk full / write error mid-run", .timeLimit(.minutes(2)))
     func d3DiskFullMidRun() async throws {
-        let site = try await Self.site(hosts: 1, pages: 4000)
-        let directory = try BinaryRunner.temporaryDirectory()
+        let (site, directory) = try await Self.siteWithSeeds(hosts: 1, pages: 4000)
         defer { try? FileManager.default.removeItem(at: directory) }
-        try StopAndBudgetCLITests.writeSeeds(site.seeds, in: directory)
         let limited = directory.appendingPathComponent("limited.jsonl")
         // 1,200 blocks of 512 bytes: 600 KiB, a fraction of the ~3 MB the crawl writes (in batches of
         // up to 256 KiB). The shell sets the limit for the crawl it then becomes (exec), and for
@@ -151,10 +155,8 @@ struct StateCLITests {
     /// Hostile scenario D2.
     @Test("D2 two cron runs overlap", .timeLimit(.minutes(2)))
     func aSecondRunOnTheSameStateExits75AtOnceAndWritesNothing() async throws {
-        let site = try await Self.site(hosts: 1, pages: 200)
-        let directory = try BinaryRunner.temporaryDirectory()
+        let (site, directory) = try await Self.siteWithSeeds(hosts: 1, pages: 200)
         defer { try? FileManager.default.removeItem(at: directory) }
-        try StopAndBudgetCLITests.writeSeeds(site.seeds, in: directory)
         // The first run is slow (2 requests/s), so it holds the lock for the whole test.
         let first = try BinaryRunner.launch(
             ["--seeds", "seeds.txt", "--state", "state", "--output", "first.jsonl", "--host-rate", "2", "--quiet"],
@@ -191,10 +193,8 @@ struct StateCLITests {
     /// and exit 0 over a file with torn records. The second now exits 75 before touching it.
     @Test(.timeLimit(.minutes(2)))
     func aSecondRunWritingTheSameOutputExits75AndLeavesItAlone() async throws {
-        let site = try await Self.site(hosts: 1, pages: 200)
-        let directory = try BinaryRunner.temporaryDirectory()
+        let (site, directory) = try await Self.siteWithSeeds(hosts: 1, pages: 200)
         defer { try? FileManager.default.removeItem(at: directory) }
-        try StopAndBudgetCLITests.writeSeeds(site.seeds, in: directory)
         let output = directory.appendingPathComponent("out.jsonl")
         // Slow (4 requests/s), so it is still writing when the second starts.
         let first = try BinaryRunner.launch(
@@ -235,10 +235,8 @@ struct StateCLITests {
 
     @Test(.timeLimit(.minutes(2)))
     func aRecrawlOfAnUnchangedSiteIsNotModifiedAndFindsExactlyTheEditedPages() async throws {
-        let site = try await Self.site(hosts: 2, pages: 300)
-        let directory = try BinaryRunner.temporaryDirectory()
+        let (site, directory) = try await Self.siteWithSeeds(hosts: 2, pages: 300)
         defer { try? FileManager.default.removeItem(at: directory) }
-        try StopAndBudgetCLITests.writeSeeds(site.seeds, in: directory)
         let arguments = ["--seeds", "seeds.txt", "--state", "state"] + Self.fast
         let first = try await BinaryRunner.run(arguments + ["--output", "first.jsonl"], in: directory)
         #expect(first.status == 0, "\(first.stderr)")
