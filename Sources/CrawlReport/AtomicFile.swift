@@ -107,8 +107,9 @@ public enum AtomicFile {
     }
 
     /// Checks, before a run, that `write` can later succeed: `path` names a file (not a folder) in
-    /// a folder where a temporary file can be made. The temporary file is removed again; `path`
-    /// itself is not touched.
+    /// a folder where a temporary file can be made (beside the file a link names), or something
+    /// written in place that is writable. The temporary file is removed again; `path` itself is not
+    /// touched.
     public static func checkWritable(_ path: String) throws(AtomicWriteError) {
         switch destination(of: path) {
         case .directory:
