@@ -194,18 +194,21 @@ enum CrawlRunner {
 
     private static func nowMs() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
-    /// SIGINT/SIGTERM: the first stops dispatching and gives transfers in flight a few seconds; a
+    /// SIGINT/SIGTERM/SIGHUP: the first stops dispatching and gives transfers in flight a few seconds; a
     /// second aborts them at once. Either way the output is flushed and the summary written.
     private static func handleSignals(_ control: CrawlControl) -> SignalSources {
         let received = Mutex(0)
-        return SignalSources([SIGINT, SIGTERM]) { number in
+        // SIGHUP too: closing the terminal used to end the process at once, losing the records still
+        // buffered for the output, and the summary.
+        return SignalSources([SIGINT, SIGTERM, SIGHUP]) { number in
             let count = received.withLock { count -> Int in
                 count += 1
                 return count
             }
             if count == 1 {
-                Console.info("crawl: \(number == SIGINT ? "interrupted" : "terminated"); finishing transfers in flight (signal again to stop now)")
-                control.stop(number == SIGINT ? .interrupted : .terminated, grace: .seconds(5))
+                let reason: StopReason = number == SIGINT ? .interrupted : number == SIGHUP ? .hangup : .terminated
+                Console.info("crawl: \(reason == .hangup ? "hung up" : reason.rawValue); finishing transfers in flight (signal again to stop now)")
+                control.stop(reason, grace: .seconds(5))
             } else {
                 control.cancelNow()
             }

@@ -16,9 +16,10 @@ enum ExitStatus {
     static let locked = ExitCode(75)
     /// Bad flags or a seeds file without any valid seed (EX_USAGE).
     static let usage = ExitCode(64)
-    /// Stopped by SIGINT / SIGTERM.
+    /// Stopped by SIGINT / SIGTERM / SIGHUP.
     static let interrupted = ExitCode(130)
     static let terminated = ExitCode(143)
+    static let hungUp = ExitCode(129)
 
     /// The exit code for how a crawl ended.
     static func of(_ summary: CrawlSummary) -> ExitCode {
@@ -28,6 +29,7 @@ enum ExitStatus {
         case .maxDuration: return summary.queuedAtStop > 0 ? maxDuration : finished
         case .interrupted, .cancelled: return interrupted
         case .terminated: return terminated
+        case .hangup: return hungUp
         case .outputFailed: return fatal
         }
     }
@@ -41,6 +43,7 @@ enum ExitStatus {
           64   usage error (bad flag, no valid seed)
           75   another crawl is using the same --state or --output file (nothing was
                done; try later)
-          130  stopped by SIGINT (143: SIGTERM); a second signal stops at once
+          130  stopped by SIGINT (143: SIGTERM, 129: SIGHUP); a second signal stops at
+               once
         """
 }

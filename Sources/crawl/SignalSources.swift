@@ -1,6 +1,6 @@
 import Foundation
 
-/// Dispatch sources that call `handler` with the signal number on SIGINT/SIGTERM instead of the
+/// Dispatch sources that call `handler` with the signal number on the given signals instead of the
 /// default termination, so the crawl can stop cleanly (flush, summary, exit code).
 final class SignalSources: @unchecked Sendable {
     // @unchecked Sendable: `sources` is assigned once in init and never mutated; DispatchSource's

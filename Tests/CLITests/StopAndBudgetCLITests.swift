@@ -153,8 +153,10 @@ struct StopAndBudgetCLITests {
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
-    func sigtermStopsGracefullyWithValidOutputAndASummary() async throws {
+    /// SIGTERM, and SIGHUP (the terminal closed: it used to end the process at once, losing the
+    /// records still buffered and the summary).
+    @Test(.timeLimit(.minutes(1)), arguments: [(SIGTERM, Int32(143), "terminated"), (SIGHUP, Int32(129), "hangup")])
+    func aSignalStopsGracefullyWithValidOutputAndASummary(signal: Int32, status: Int32, reason: String) async throws {
         let server = try await Self.slowSite(delay: .milliseconds(100))
         let directory = try BinaryRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -162,19 +164,19 @@ struct StopAndBudgetCLITests {
         let output = directory.appendingPathComponent("out.jsonl")
         let running = try BinaryRunner.launch(["--seeds", "seeds.txt", "--output", output.path] + Self.fast, in: directory)
         try await Self.waitForRequests(server, 30)
-        running.signal(SIGTERM)
+        running.signal(signal)
         let result = try await running.wait(timeout: .seconds(20))
         let requested = server.stats.log.filter { $0.path != "/robots.txt" }.count
         await server.shutdown()
 
-        #expect(result.status == 143, "\(result.stderr)")
+        #expect(result.status == status, "\(result.stderr)")
         let records = try Self.records(at: output)
         // Transfers in flight at the signal finished within the grace period: every request has its record.
         #expect(records.count == requested)
         #expect(records.allSatisfy { $0["outcome"] as? String == "ok" })
         let summary = try Self.summary(at: output)
-        #expect(summary["stop_reason"] as? String == "terminated")
-        #expect(summary["exit_code"] as? Int == 143)
+        #expect(summary["stop_reason"] as? String == reason)
+        #expect(summary["exit_code"] as? Int == Int(status))
         #expect((summary["queued_at_stop"] as? Int ?? 0) > 1000)
     }
 

@@ -10,6 +10,8 @@ public enum StopReason: String, Sendable {
     case interrupted
     /// SIGTERM.
     case terminated
+    /// SIGHUP: the terminal the crawl ran in was closed.
+    case hangup
     /// The calling task was cancelled.
     case cancelled
     /// The output could not be written.
