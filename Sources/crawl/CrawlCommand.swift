@@ -35,6 +35,9 @@ struct CrawlCommand: AsyncParsableCommand {
         guard let seeds else {
             throw ValidationError("Missing --seeds <file> (or run `crawl demo` to crawl the bundled demo site).")
         }
+        if let output = options.output, SameFile.check(seeds, output) {
+            throw ValidationError("--output names the seeds file (\(seeds)): the crawl would overwrite it.")
+        }
         let file: SeedFile
         switch await onOwnThread({ () throws(SeedFile.ReadError) in try SeedFile.load(path: seeds) }) {
         case .success(let read): file = read

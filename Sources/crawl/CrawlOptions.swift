@@ -115,6 +115,9 @@ struct CrawlOptions: ParsableArguments {
     var allowPrivateAddresses = false
 
     func validate() throws {
+        if let output, let metricsFile, SameFile.check(output, metricsFile) {
+            throw ValidationError("--metrics-file and --output name the same file (\(output)).")
+        }
         guard (1...10_000).contains(concurrency) else {
             throw ValidationError("--concurrency must be between 1 and 10000 (got \(concurrency)).")
         }

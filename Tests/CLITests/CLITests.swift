@@ -30,6 +30,9 @@ struct CLITests {
         (["--seeds", "x", "--user-agent", "x\r\nInjected: 1"], "--user-agent"),
         (["--seeds", "x", "--resolve", "a:b:c"], "--resolve"),
         (["--seeds", "x", "--resolve", "crawl.test:80:999.0.0.1"], "--resolve"),
+        (["--seeds", "x", "--output", "x"], "--output"),
+        (["--seeds", "x", "--output", "./x"], "--output"),
+        (["--seeds", "x", "--output", "out.jsonl", "--metrics-file", "out.jsonl"], "--metrics-file"),
         (["--seeds", "/nonexistent/seeds.txt"], "--seeds"),
         (["--concurrency", "4"], "--seeds"),
         (["--seeds", "x", "--bogus"], "--bogus"),
@@ -41,6 +44,23 @@ struct CLITests {
         let result = try await BinaryRunner.run(arguments, in: directory)
         #expect(result.status == 64, "\(arguments): \(result.stderr)")
         #expect(result.stderr.contains(flag), "\(arguments): \(result.stderr)")
+    }
+
+    /// `--output` given the seeds file (or a link to it) truncated the seed list; now refused.
+    @Test func theOutputIsNeverTheSeedsFile() async throws {
+        let directory = try BinaryRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let seeds = directory.appendingPathComponent("seeds.txt")
+        let text = "http://127.0.0.1:9/\n"
+        try text.write(to: seeds, atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: directory.appendingPathComponent("link.jsonl").path,
+                                                   withDestinationPath: seeds.path)
+        for output in ["seeds.txt", seeds.path, "link.jsonl"] {
+            let result = try await BinaryRunner.run(["--seeds", "seeds.txt", "--output", output], in: directory)
+            #expect(result.status == 64, "\(output): \(result.stderr)")
+            #expect(result.stderr.contains("--output names the seeds file"), "\(result.stderr)")
+            #expect(try String(contentsOf: seeds, encoding: .utf8) == text)
+        }
     }
 
     @Test func seedsWithoutAValidURLAreAUsageErrorNamingTheLines() async throws {
