@@ -111,13 +111,12 @@ enum CrawlRunner {
         }
         await monitor.stop()
         var exitCode = ExitStatus.of(summary)
-        // The writer's error, once printed here, is not printed again as the run's stop reason.
-        var reportedOutputError = false
+        // The writer is the crawl's sink: when its failure stopped the crawl (`output_failed`),
+        // `finish` throws that failure, so it is printed here, once.
         do {
             try await writer.finish()
         } catch {
             Console.error("\(error)")
-            reportedOutputError = true
             exitCode = ExitStatus.fatal
         }
         if let store {
@@ -141,9 +140,6 @@ enum CrawlRunner {
                 Console.error("cannot write the summary \(summaryPath): \(error.reason)")
                 exitCode = ExitStatus.fatal
             }
-        }
-        if summary.stopReason == .outputFailed, !reportedOutputError {
-            Console.error("output failed: \(summary.outputError ?? "unknown error")")
         }
         if let failure = monitor.writeFinalMetrics(summary, exitCode: exitCode.rawValue) {
             Console.error(failure)

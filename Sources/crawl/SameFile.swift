@@ -1,9 +1,9 @@
 import Foundation
 
 /// Whether two paths from the command line name one regular file: `--output` given the seeds file
-/// (a slip of tab completion) truncated the seed list once the seeds were read, and an `--output`
-/// shared with `--metrics-file` was unlinked by the metrics file's first atomic write while the
-/// crawl went on writing to it. Devices (`/dev/null` twice) and standard input/output ("-") may be
+/// (a slip of tab completion) truncated the seed list once the seeds were read; an `--output`
+/// shared with `--metrics-file` would be unlinked by the metrics file's first atomic rename while
+/// the crawl went on writing to it. Devices (`/dev/null` twice) and standard input/output ("-") may be
 /// shared.
 enum SameFile {
     static func check(_ first: String, _ second: String) -> Bool {
