@@ -43,6 +43,12 @@ public struct SeedFile: Sendable {
             if let hash = line.firstIndex(of: "#"), line[..<hash].allSatisfy(\.isWhitespace) { continue }
             let text = line.trimmingCharacters(in: .whitespaces)
             if text.isEmpty { continue }
+            // A line in another encoding (Latin-1 `café`) is not guessed at: decoded with U+FFFD for
+            // its bad bytes, it was crawled as another URL (`caf%EF%BF%BD`), a 404 nobody asked for.
+            guard String(validating: lineBytes, as: UTF8.self) != nil else {
+                invalid.append(InvalidLine(number: number, text: text, reason: "not valid UTF-8: save the seeds file as UTF-8"))
+                continue
+            }
             let url = WebURL.parse(text)
             if url?.isHTTP != true, Self.namesAHostWithoutScheme(text) {
                 invalid.append(InvalidLine(number: number, text: text, reason: "no scheme: write http:// or https:// before the host"))

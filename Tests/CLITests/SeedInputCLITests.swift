@@ -61,6 +61,18 @@ struct SeedInputCLITests {
         #expect(inner.invalid.map(\.number) == [2])
     }
 
+    /// A line that is not UTF-8 (a Latin-1 "café") is reported, not crawled as a U+FFFD URL; UTF-8
+    /// non-ASCII lines are seeds as before.
+    @Test func aLineThatIsNotUTF8IsReported() {
+        let latin1 = Array("http://127.0.0.1:9/caf".utf8) + [0xE9] + Array("\n".utf8)
+        let utf8 = Array("http://127.0.0.1:9/café\n".utf8)
+        let truncated = Array("http://127.0.0.1:9/x".utf8) + [0xC3] + Array("\r\n".utf8)
+        let file = SeedFile(bytes: latin1 + utf8 + truncated + Array("# caf".utf8) + [0xE9] + Array("\n".utf8))
+        #expect(file.seeds.map(\.href) == ["http://127.0.0.1:9/caf%C3%A9"])
+        #expect(file.invalid.map(\.number) == [1, 3])
+        #expect(file.invalid.allSatisfy { $0.reason == "not valid UTF-8: save the seeds file as UTF-8" })
+    }
+
     /// A host written without a scheme is named as such (the standard reads "example.com:8080/" as
     /// the scheme "example.com", and "example.com" as no URL at all).
     @Test func aHostWithoutASchemeIsNamedAsSuch() {
