@@ -184,7 +184,8 @@ enum CrawlRunner {
             [("run_id", runID), ("records", "\(stats.records)"), ("failures", "\(stats.failures)"),
              ("urls_per_second", String(format: "%.1f", summary.pagesPerSecond)),
              ("seconds", String(format: "%.2f", summary.elapsed.seconds)), ("stop_reason", summary.stopReason.rawValue),
-             ("queued_left", "\(summary.queuedAtStop)"), ("exit_code", "\(exitCode)"), ("output", output)],
+             ("queued_left", "\(summary.queuedAtStop)"), ("exit_code", "\(exitCode)"), ("output", output)]
+                + (summary.budgetDetail.map { [("stop_detail", $0)] } ?? []),
             human: human)
     }
 

@@ -7,8 +7,9 @@ enum ExitStatus {
     static let finished = ExitCode(0)
     /// A fatal runtime error: the output could not be written, the fetch engine could not start.
     static let fatal = ExitCode(1)
-    /// The crawl's error budget was spent (--max-errors, --max-error-rate).
-    static let errorBudget = ExitCode(3)
+    /// The crawl failed: its error budget was spent (--max-errors, --max-error-rate, every host
+    /// cancelled), or it fetched no URL at all (`nothing_fetched`).
+    static let crawlFailed = ExitCode(3)
     /// --max-duration stopped the crawl with work left.
     static let maxDuration = ExitCode(4)
     /// Another run holds the --state lock, or is writing the same --output (EX_TEMPFAIL: try again
@@ -25,7 +26,7 @@ enum ExitStatus {
     static func of(_ summary: CrawlSummary) -> ExitCode {
         switch summary.stopReason {
         case .finished: return finished
-        case .errorBudget: return errorBudget
+        case .errorBudget, .nothingFetched: return crawlFailed
         case .maxDuration: return summary.queuedAtStop > 0 ? maxDuration : finished
         case .interrupted, .cancelled: return interrupted
         case .terminated: return terminated
@@ -38,7 +39,9 @@ enum ExitStatus {
         Exit codes:
           0    finished (nothing left to fetch, or --max-pages / --max-depth reached)
           1    fatal runtime error (output not writable, disk full)
-          3    the crawl's error budget was spent (--max-errors, --max-error-rate)
+          3    the crawl failed: its error budget was spent (--max-errors,
+               --max-error-rate, every host cancelled), or no URL could be fetched
+               (every URL failed, or its host's robots.txt was unreachable)
           4    stopped by --max-duration with work left
           64   usage error (bad flag, no valid seed)
           75   another crawl is using the same --state or --output file (nothing was

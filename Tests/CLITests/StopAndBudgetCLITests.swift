@@ -91,6 +91,37 @@ struct StopAndBudgetCLITests {
     }
 
     @Test(.timeLimit(.minutes(1)))
+    func aCrawlOfAHostThatIsDownFailsWithExit3() async throws {
+        // A port nothing listens on any more: every connection is refused.
+        let server = try await LocalHTTPServer.start { _ in .notFound() }
+        let seed = server.baseURL + "/"
+        await server.shutdown()
+        let directory = try BinaryRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Self.writeSeeds([seed], in: directory)
+        let output = directory.appendingPathComponent("out.jsonl")
+        let result = try await BinaryRunner.run(["--seeds", "seeds.txt", "--output", output.path] + Self.fast, in: directory)
+
+        // Exit 0 ("finished") told cron nothing of a site that was down.
+        #expect(result.status == 3, "\(result.stderr)")
+        let records = try Self.records(at: output)
+        #expect(records.map { $0["outcome"] as? String } == ["robots_unreachable"])
+        let summary = try Self.summary(at: output)
+        #expect(summary["stop_reason"] as? String == "nothing_fetched")
+        #expect(summary["exit_code"] as? Int == 3)
+        #expect(summary["stop_detail"] as? String == "no URL could be fetched: 1 robots_unreachable")
+        #expect(result.stderr.contains("stop_reason=nothing_fetched"))  // stderr is a pipe: logfmt
+        #expect(result.stderr.contains("stop_detail=\"no URL could be fetched: 1 robots_unreachable\""), "\(result.stderr)")
+
+        // The same host without robots.txt: the page itself fails.
+        let noRobots = try await BinaryRunner.run(
+            ["--seeds", "seeds.txt", "--output", output.path, "--no-robots", "--quiet"] + Self.fast, in: directory)
+        #expect(noRobots.status == 3, "\(noRobots.stderr)")
+        #expect(try Self.records(at: output).map { $0["outcome"] as? String } == ["connection_refused"])
+        #expect(try Self.summary(at: output)["stop_detail"] as? String == "no URL could be fetched: 1 connection_refused")
+    }
+
+    @Test(.timeLimit(.minutes(1)))
     func aHostThatAlwaysTimesOutIsCancelledAndTheOthersFinish() async throws {
         let bad = try await LocalHTTPServer.start { request in
             request.path == "/robots.txt" ? .notFound() : ServerResponse(status: 200, headers: [("Content-Type", "text/html")],

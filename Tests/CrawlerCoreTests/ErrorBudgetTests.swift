@@ -95,6 +95,58 @@ struct CrawlerBudgetTests {
         #expect(sink.all.count == 10)
     }
 
+    @Test func aCrawlThatTriedAndFetchedNothingFailed() async {
+        // The only host refuses connections: recorded, and the crawl ends as failed, not finished.
+        let refused: [String: FakePage] = ["http://down.test/": .failing(.connectionRefused)]
+        let (sink, _, summary) = await crawl(refused, seeds: ["http://down.test/"]) { $0.politeness.retries = 0 }
+        #expect(sink.all.map(\.outcome) == [.connectionRefused])
+        #expect(summary.stopReason == .nothingFetched)
+        #expect(summary.budgetDetail == "no URL could be fetched: 1 connection_refused")
+
+        // Its robots.txt unreachable: every URL of the host is recorded `robots_unreachable`.
+        let noRobots: [String: FakePage] = [
+            "http://down.test/robots.txt": .failing(.timeout), "http://down.test/": .html("/a"),
+            "http://other.test/robots.txt": .status(503), "http://other.test/": .html(),
+        ]
+        let (robotsSink, _, robotsSummary) = await crawl(noRobots, seeds: ["http://down.test/", "http://down.test/b", "http://other.test/"]) {
+            CrawlerPolitenessTests.polite(&$0, retries: 0, robotsRetries: 0)
+        }
+        #expect(robotsSink.all.allSatisfy { $0.outcome == .robotsUnreachable })
+        #expect(robotsSink.all.count == 3)
+        #expect(robotsSummary.stopReason == .nothingFetched)
+        #expect(robotsSummary.budgetDetail == "no URL could be fetched: 3 robots_unreachable")
+    }
+
+    @Test func aCrawlThatFetchedOneURLOrTriedNoneFinished() async {
+        // One answer among failures is a crawl that reached its site, even a 404; 5xx answers are
+        // failures and count with them.
+        let mixed: [String: FakePage] = [
+            "http://a.test/": .failing(.timeout), "http://a.test/gone": .status(404), "http://a.test/err": .status(500),
+        ]
+        let (_, _, summary) = await crawl(mixed, seeds: ["http://a.test/", "http://a.test/gone", "http://a.test/err"]) {
+            $0.politeness.retries = 0
+        }
+        #expect(summary.stopReason == .finished)
+        #expect(summary.statistics.fetched == 1)
+        #expect(summary.statistics.unfetchable == 2)
+
+        let allFailed: [String: FakePage] = ["http://a.test/": .failing(.timeout), "http://a.test/err": .status(500)]
+        let (_, _, failedSummary) = await crawl(allFailed, seeds: ["http://a.test/", "http://a.test/err"]) {
+            $0.politeness.retries = 0
+        }
+        #expect(failedSummary.stopReason == .nothingFetched)
+        #expect(failedSummary.budgetDetail == "no URL could be fetched: 1 http_error, 1 timeout")
+
+        // Every seed disallowed by robots.txt: nothing was tried, because the site said so.
+        let disallowed: [String: FakePage] = ["http://a.test/robots.txt": .robots("User-agent: *", "Disallow: /")]
+        let (sink, fetcher, disallowedSummary) = await crawl(disallowed, seeds: ["http://a.test/", "http://a.test/x"]) {
+            CrawlerPolitenessTests.polite(&$0)
+        }
+        #expect(sink.all.allSatisfy { $0.outcome == .robotsDisallowed })
+        #expect(fetcher.hits.keys.sorted() == ["http://a.test/robots.txt"])
+        #expect(disallowedSummary.stopReason == .finished)
+    }
+
     @Test func theCrawlBudgetStopsTheCrawlAndEveryStartedURLIsRecorded() async {
         // The root lists 400 pages: the first 100 answer, then the server turns to 500s.
         var pages: [String: FakePage] = ["http://a.test/": FakePage(lines: (0..<400).map { "/p/\($0)" })]

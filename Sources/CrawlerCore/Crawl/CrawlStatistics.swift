@@ -11,6 +11,12 @@ public struct CrawlStatistics: Sendable {
     private var statusClassCounts = [Int](repeating: 0, count: 5)
     public var records = 0
     public var failures = 0
+    /// Records whose URL was fetched: a response arrived and the record is not a failure (2xx-4xx,
+    /// `not_modified`, redirects, `unsupported_content`).
+    public var fetched = 0
+    /// Records of URLs the crawl could not fetch: failures, and URLs of hosts it could not crawl
+    /// (`robots_unreachable`, `error_budget_exhausted`).
+    public var unfetchable = 0
     public var bodyBytes = 0
     /// Links found on parsed pages, and what happened to those not admitted.
     public var linksFound = 0
@@ -60,7 +66,23 @@ public struct CrawlStatistics: Sendable {
             statusClassCounts[status / 100 - 1] += 1
         }
         if record.isFailure { failures += 1 }
+        if record.status != nil, !record.isFailure { fetched += 1 }
+        if record.isFailure || record.outcome == .robotsUnreachable || record.outcome == .errorBudgetExhausted {
+            unfetchable += 1
+        }
         bodyBytes += record.bytes
+    }
+
+    /// When the crawl fetched no URL at all, though it tried (every URL failed, or its host's
+    /// robots.txt was unreachable, or its host's budget was spent): the reason, with the outcomes and
+    /// their counts, most frequent first. Nil when a URL was fetched, or when nothing was tried (every
+    /// seed disallowed by robots.txt, say: the server answered).
+    public var nothingFetchedDetail: String? {
+        guard fetched == 0, unfetchable > 0 else { return nil }
+        let counted = recordsByOutcome
+            .filter { $0.key.isTransportFailure || $0.key == .httpError || $0.key == .robotsUnreachable || $0.key == .errorBudgetExhausted }
+            .sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.rawValue < $1.key.rawValue }
+        return "no URL could be fetched: " + counted.map { "\($0.value) \($0.key.rawValue)" }.joined(separator: ", ")
     }
 
     mutating func add(_ links: LinkCounts) {

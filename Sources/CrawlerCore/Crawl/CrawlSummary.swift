@@ -4,6 +4,9 @@ public enum StopReason: String, Sendable {
     case finished
     /// The crawl's error budget was spent (`--max-errors`, `--max-error-rate`).
     case errorBudget = "error_budget"
+    /// The crawl ended without fetching any URL, though it tried: every URL failed, or its host's
+    /// robots.txt was unreachable, or its host's budget was spent (`budgetDetail` counts them).
+    case nothingFetched = "nothing_fetched"
     /// `--max-duration` passed.
     case maxDuration = "max_duration"
     /// SIGINT.
@@ -31,7 +34,7 @@ public struct CrawlSummary: Sendable {
     public var maxFetchesInFlight: Int
     public var maxParsesInFlight: Int
     public var outputError: String?
-    /// Why the error budget stopped the crawl, when it did.
+    /// Why the error budget stopped the crawl, when it did, or why nothing could be fetched.
     public var budgetDetail: String?
     /// Hosts cancelled by `--host-max-errors` (scheme://host:port).
     public var hostsCancelled: [String]

@@ -175,6 +175,12 @@ public final class Crawler: Sendable {
                 dispatch.stopReason = .errorBudget
                 dispatch.budgetDetail = "every host was cancelled by --host-max-errors"
             }
+            // A crawl that tried and fetched nothing (its one host down, say) failed too: were it
+            // `finished` (exit 0), cron would never hear that the site was unreachable.
+            if dispatch.stopReason == nil, let detail = dispatch.statistics.nothingFetchedDetail {
+                dispatch.stopReason = .nothingFetched
+                dispatch.budgetDetail = detail
+            }
             return CrawlSummary(
                 stopReason: dispatch.stopReason ?? .finished,
                 statistics: dispatch.statistics,
