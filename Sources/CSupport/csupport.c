@@ -42,6 +42,14 @@ int crawl_start_writeback(int fd, long long offset, long long length) {
 }
 #endif
 
+#include <sys/ioctl.h>
+
+int crawl_terminal_columns(int fd) {
+    struct winsize size;
+    if (ioctl(fd, TIOCGWINSZ, &size) != 0) return 0;
+    return size.ws_col;
+}
+
 void crawl_name_current_thread(const char *name) {
 #if defined(__APPLE__)
     pthread_setname_np(name);

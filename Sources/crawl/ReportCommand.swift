@@ -60,7 +60,7 @@ struct ReportCommand: AsyncParsableCommand {
                 warn("\(file.path): skipped \(file.invalidLines) invalid line\(file.invalidLines == 1 ? "" : "s")")
             }
         }
-        let width = Int(ProcessInfo.processInfo.environment["COLUMNS"] ?? "") ?? 120
+        let width = TerminalWidth.of(STDOUT_FILENO, fallback: 120)
         FileHandle.standardOutput.write(Data(TerminalReport.render(summary, width: width, hostLimit: hosts).utf8))
         if let html {
             do {

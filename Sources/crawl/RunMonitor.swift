@@ -91,8 +91,9 @@ final class RunMonitor: Sendable {
             records: progress.records, urlsPerSecond: seconds > 0 ? Double(progress.records) / seconds : 0,
             queued: progress.queued, inFlight: progress.inFlight, failures: progress.failures,
             bytes: progress.bodyBytes, elapsedSeconds: seconds)
-        let width = Int(ProcessInfo.processInfo.environment["COLUMNS"] ?? "") ?? 100
-        let line = ProgressLine.render(snapshot, width: max(20, width - 1))
+        let width = TerminalWidth.of(STDERR_FILENO, fallback: 80)
+        // One column short of the width: a line that fills the last column wraps on some terminals.
+        let line = ProgressLine.render(snapshot, width: max(1, width - 1))
         FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
     }
 

@@ -111,19 +111,21 @@ struct ObservabilityCLITests {
         #expect(quiet.stderr.isEmpty, "\(quiet.stderr)")
     }
 
-    @Test(.timeLimit(.minutes(1)), .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
-    func progressLineOnATerminal() async throws {
-        // util-linux's `script` runs the binary on a pseudo-terminal, as a person at a shell would.
+    /// Crawls a demo site with slow pages on a pseudo-terminal (util-linux's `script`), as a person at
+    /// a shell would, `setUp` run first in the same shell; returns the exit status and the terminal's output.
+    static func crawlOnATerminal(setUp: String = "") async throws -> (status: Int32, output: String) {
         let site = try await DemoSite.start(DemoSiteConfig(hosts: 2, pagesPerHost: 300, slowPageEvery: 10, slowDelay: .milliseconds(200), largePageEvery: 0))
         let directory = try BinaryRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         try (site.seeds.joined(separator: "\n") + "\n").write(
             to: directory.appendingPathComponent("seeds.txt"), atomically: true, encoding: .utf8)
-        let command = "'\(BinaryRunner.binaryURL.path)' --seeds seeds.txt --output out.jsonl --host-rate 0 --host-concurrency 2"
+        let command = setUp + "'\(BinaryRunner.binaryURL.path)' --seeds seeds.txt --output out.jsonl --host-rate 0 --host-concurrency 2"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
         process.arguments = ["-qec", command, "/dev/null"]
         process.currentDirectoryURL = directory
+        // As in a shell, which sets COLUMNS without exporting it: the width comes from the terminal.
+        process.environment = ProcessInfo.processInfo.environment.filter { $0.key != "COLUMNS" }
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
@@ -132,12 +134,31 @@ struct ObservabilityCLITests {
         let output = String(decoding: await BinaryRunner.readToEnd(pipe.fileHandleForReading), as: UTF8.self)
         process.waitUntilExit()
         await site.shutdown()
-        #expect(process.terminationStatus == 0)
+        return (process.terminationStatus, output)
+    }
+
+    @Test(.timeLimit(.minutes(1)), .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
+    func progressLineOnATerminal() async throws {
+        let (status, output) = try await Self.crawlOnATerminal()
+        #expect(status == 0)
         #expect(output.contains("\r\u{1B}[K"))
         #expect(output.contains(" URLs ") && output.contains("in flight"))
         // The progress line is cleared just before the summary, and not drawn again after the clear
         // (the summary was printed on the end of a last progress line).
         let summary = try #require(output.firstRange(of: /crawl: \d+ URLs in/), "\(output.debugDescription)")
         #expect(output[..<summary.lowerBound].hasSuffix("\r\u{1B}[K"), "\(output.suffix(300).debugDescription)")
+    }
+
+    @Test(.timeLimit(.minutes(1)), .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
+    func progressLineFitsANarrowTerminal() async throws {
+        // A 40-column window: the line was drawn 100 columns wide, wrapped, and every `\r` update left
+        // its wrapped lines behind on the screen.
+        let (status, output) = try await Self.crawlOnATerminal(setUp: "stty cols 40; ")
+        #expect(status == 0)
+        let summary = try #require(output.firstRange(of: /crawl: \d+ URLs in/), "\(output.debugDescription)")
+        let drawn = output[..<summary.lowerBound].split(separator: "\r\u{1B}[K").map { $0.trimmingCharacters(in: .newlines) }
+            .filter { !$0.isEmpty }
+        #expect(!drawn.isEmpty, "\(output.debugDescription)")
+        #expect(drawn.allSatisfy { $0.count < 40 && $0.contains(" URLs") }, "\(drawn)")
     }
 }

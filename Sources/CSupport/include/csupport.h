@@ -32,6 +32,10 @@ int crawl_make_current_thread_batch(void);
 /// since. Returns 0, or an errno value; ENOTSUP where there is no such call (not Linux).
 int crawl_start_writeback(int fd, long long offset, long long length);
 
+/// The width in columns of the terminal `fd` is on, or 0 when it is not a terminal or does not say
+/// (TIOCGWINSZ; `ioctl` is variadic, which Swift cannot call).
+int crawl_terminal_columns(int fd);
+
 /// Names the calling thread (at most 15 bytes show on Linux), as `top -H` and `perf` list it.
 void crawl_name_current_thread(const char *name);
 
