@@ -43,6 +43,21 @@ int crawl_start_writeback(int fd, long long offset, long long length) {
 #endif
 
 #include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <limits.h>
+
+long crawl_open_file_limit(int raise) {
+    struct rlimit limit;
+    if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return -1;
+    if (raise && limit.rlim_cur < limit.rlim_max) {
+        struct rlimit raised = limit;
+        raised.rlim_cur = limit.rlim_max;
+        // macOS refuses RLIM_INFINITY (its kernel's cap is OPEN_MAX); keep the old limit then.
+        if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+    }
+    if (limit.rlim_cur == RLIM_INFINITY || limit.rlim_cur > (rlim_t)LONG_MAX) return LONG_MAX;
+    return (long)limit.rlim_cur;
+}
 
 int crawl_terminal_columns(int fd) {
     struct winsize size;

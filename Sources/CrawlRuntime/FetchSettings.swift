@@ -41,6 +41,17 @@ public struct FetchSettings: Sendable {
     }
 
     /// Why the transport would refuse a `--resolve` entry (`ResolveEntry`), or nil.
+    /// Raises the open-file limit as far as it goes; then, when `concurrency` transfers could run out
+    /// of descriptors under it, says why (see `OpenFileBudget`).
+    public static func openFileProblem(concurrency: Int) -> String? {
+        guard let limit = OpenFileBudget.raiseLimit() else { return nil }
+        let fits = OpenFileBudget.maxTransfers(limit: limit)
+        guard concurrency > fits else { return nil }
+        let needed = concurrency * OpenFileBudget.perTransfer + OpenFileBudget.reserve
+        return "--concurrency \(concurrency) needs up to \(needed) open files, and this process may open \(limit) (ulimit -n): "
+            + (fits > 0 ? "lower --concurrency to \(fits) or raise the limit." : "raise the limit.")
+    }
+
     public static func problem(withResolveEntry entry: String) -> String? {
         ResolveEntry.problem(with: entry)
     }

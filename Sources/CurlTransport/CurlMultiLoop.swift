@@ -64,7 +64,9 @@ final class CurlMultiLoop {
         _ = ccurl_multi_setopt_long(multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX)
         // Idle connections kept for reuse. curl's default (4 x handles currently added) shrinks
         // whenever few transfers are in flight, closing connections the next batch would reuse.
-        _ = ccurl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, max(16, maxTransfers * 4))
+        // Within the open-file limit, though: an idle connection holds a descriptor too.
+        let maxConnections = OpenFileBudget.maxConnections(transfers: maxTransfers, limit: OpenFileBudget.currentLimit())
+        _ = ccurl_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, maxConnections)
         if configuration.maxHostConnections > 0 {
             _ = ccurl_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, configuration.maxHostConnections)
         }

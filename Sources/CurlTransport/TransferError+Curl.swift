@@ -32,6 +32,13 @@ extension TransferError {
         osErrno: Int
     ) -> TransferError {
         let curlCode = Int32(bitPattern: result.rawValue)
+        // The socket could not be opened here: this process is out of descriptors. That says nothing
+        // of the server, so it is not `connection_refused` (curl's words are "Couldn't connect").
+        if result == CURLE_COULDNT_CONNECT, osErrno == Int(EMFILE) || osErrno == Int(ENFILE) {
+            return TransferError(
+                code: .other, curlCode: curlCode,
+                message: "cannot open a socket: too many open files (\(osErrno == Int(EMFILE) ? "this process's limit, ulimit -n" : "the system's limit"))")
+        }
         return TransferError(code: code(for: result, message: message, connectTimeMicroseconds: connectTimeMicroseconds, osErrno: osErrno), curlCode: curlCode, message: message)
     }
 

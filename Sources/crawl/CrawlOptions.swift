@@ -121,6 +121,10 @@ struct CrawlOptions: ParsableArguments {
         guard (1...10_000).contains(concurrency) else {
             throw ValidationError("--concurrency must be between 1 and 10000 (got \(concurrency)).")
         }
+        // Raises the open-file limit too (a side effect, done once, before anything is opened).
+        if let problem = FetchSettings.openFileProblem(concurrency: concurrency) {
+            throw ValidationError(problem)
+        }
         if let parseWorkers, !(1...256).contains(parseWorkers) {
             throw ValidationError("--parse-workers must be between 1 and 256 (got \(parseWorkers)).")
         }

@@ -118,6 +118,36 @@ struct CLITests {
         #expect(result.stderr.contains(" records=\(lines.count) "), "\(result.stderr)")
     }
 
+    /// `--concurrency` against the open-file limit (`ulimit -n`), set by a shell that then becomes
+    /// the crawl (exec). Past the limit sockets fail to open with EMFILE, which libcurl reports as
+    /// "Couldn't connect": 100 transfers under a limit of 64 recorded healthy URLs as
+    /// `connection_refused`, cancelled their hosts, and exited 3.
+    @Test(.timeLimit(.minutes(1)))
+    func concurrencyIsCheckedAgainstTheOpenFileLimit() async throws {
+        let directory = try BinaryRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let binary = BinaryRunner.binaryURL.path
+        let demo = ["demo", "--hosts", "2", "--pages-per-host", "300", "--concurrency", "100", "--host-concurrency", "100", "--quiet"]
+        // A hard limit of 64: nothing to raise, so the flag is refused before anything starts.
+        let hard = try await BinaryRunner.run(
+            ["-c", "ulimit -n 64 && exec \"$0\" \"$@\"", binary] + demo, in: directory, executable: URL(fileURLWithPath: "/bin/sh"))
+        #expect(hard.status == 64, "\(hard.stderr)")
+        #expect(hard.stderr.contains("--concurrency 100 needs up to 364 open files, and this process may open 64 (ulimit -n): raise the limit."),
+                "\(hard.stderr)")
+        // Only the soft limit at 64 (the hard one higher, as usual): the crawl raises it and runs clean.
+        var hardLimit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &hardLimit) == 0, hardLimit.rlim_max >= 1024 else { return }
+        let soft = try await BinaryRunner.run(
+            ["-c", "ulimit -Sn 64 && exec \"$0\" \"$@\"", binary] + demo + ["--output", "out.jsonl"],
+            in: directory, executable: URL(fileURLWithPath: "/bin/sh"))
+        #expect(soft.status == 0, "\(soft.stderr)")
+        let records = try Data(contentsOf: directory.appendingPathComponent("out.jsonl")).split(separator: 0x0A)
+        let failed = try records.compactMap { try JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] }
+            .filter { ["connection_refused", "fetch_error", "error_budget_exhausted"].contains($0["outcome"] as? String) }
+        #expect(records.count > 600)
+        #expect(failed.isEmpty, "\(failed.prefix(3))")
+    }
+
     @Test func unwritableOutputExits1BeforeAnyFetch() async throws {
         let server = try await LocalHTTPServer.start { _ in .html("<title>x</title>") }
         let directory = try BinaryRunner.temporaryDirectory()

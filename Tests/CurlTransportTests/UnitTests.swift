@@ -1,4 +1,8 @@
 @testable import CurlTransport
+import CCurl
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 
 /// Pure pieces, no libcurl.
@@ -10,6 +14,31 @@ import Testing
         #expect(Duration.seconds(-5).curlMilliseconds == 1)
         #expect(Duration.milliseconds(1500).curlSeconds == 2)
         #expect(Duration.seconds(Int64.max).curlMilliseconds == Int.max)
+    }
+
+    @Test func outOfDescriptorsIsNotARefusedConnection() {
+        let emfile = TransferError.mapping(
+            CURLE_COULDNT_CONNECT, message: "Failed to connect to 127.0.0.1 port 80 after 0 ms: Couldn't connect to server",
+            connectTimeMicroseconds: 0, osErrno: Int(EMFILE))
+        #expect(emfile.code == .other)
+        #expect(emfile.message == "cannot open a socket: too many open files (this process's limit, ulimit -n)")
+        let refused = TransferError.mapping(
+            CURLE_COULDNT_CONNECT, message: "Couldn't connect to server", connectTimeMicroseconds: 0, osErrno: Int(ECONNREFUSED))
+        #expect(refused.code == .connectionRefused)
+    }
+
+    @Test func openFileBudget() {
+        // (1024 - 64) / 3: each transfer's connection and its resolver's socket pair.
+        #expect(OpenFileBudget.maxTransfers(limit: 1024) == 320)
+        #expect(OpenFileBudget.maxTransfers(limit: 64) == 0)
+        // Four kept connections per transfer when the limit has room ...
+        #expect(OpenFileBudget.maxConnections(transfers: 32, limit: 1024) == 128)
+        #expect(OpenFileBudget.maxConnections(transfers: 32, limit: nil) == 128)
+        #expect(OpenFileBudget.maxConnections(transfers: 2, limit: 1024) == 16)
+        // ... else what is left, and at least one per transfer.
+        #expect(OpenFileBudget.maxConnections(transfers: 300, limit: 1024) == 360)
+        #expect(OpenFileBudget.maxConnections(transfers: 320, limit: 1024) == 320)
+        #expect(OpenFileBudget.maxConnections(transfers: 500, limit: 1024) == 500)
     }
 
     @Test func statusLines() {

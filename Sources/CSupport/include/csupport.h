@@ -36,6 +36,12 @@ int crawl_start_writeback(int fd, long long offset, long long length);
 /// (TIOCGWINSZ; `ioctl` is variadic, which Swift cannot call).
 int crawl_terminal_columns(int fd);
 
+/// The most files this process may open (the soft RLIMIT_NOFILE), after raising it to the hard
+/// limit when `raise` is non-zero (as Go's runtime does at start: the soft limit, often 1024, is a
+/// relic of select(2), which nothing here uses). -1 when it cannot be read; a limit too large for a
+/// long (unlimited) reads as LONG_MAX.
+long crawl_open_file_limit(int raise);
+
 /// Names the calling thread (at most 15 bytes show on Linux), as `top -H` and `perf` list it.
 void crawl_name_current_thread(const char *name);
 
