@@ -10,7 +10,8 @@ public final class CurlFetcher: Fetcher {
     public init(settings: FetchSettings) throws {
         self.settings = settings
         client = try CurlClient(configuration: CurlClientConfiguration(
-            maxTransfers: settings.maxTransfers, userAgent: settings.userAgent, resolve: settings.resolve))
+            maxTransfers: settings.maxTransfers, userAgent: settings.userAgent, resolve: settings.resolve,
+            caFile: settings.caFile))
     }
 
     /// The most transfers libcurl had in flight at one moment.

@@ -25,6 +25,8 @@ public struct FetchSettings: Sendable {
     /// Host names (as in URLs: lowercase, IPv6 in brackets) that may resolve to non-public addresses:
     /// the seeds' hosts, since the user chose them. `CrawlSession` fills it from the seeds.
     public var trustedHosts: Set<String> = []
+    /// `--ca-file`: a PEM file of the certificate authorities to trust instead of the system's.
+    public var caFile: String?
     /// `--io-priority`: nice steps by which the parse threads run below the curl thread. The curl
     /// thread runs every transfer and the fetch workers, the crawl's one serial stage, while the parse
     /// threads are several and can wait. Only the parse threads move (down, which needs no privilege),

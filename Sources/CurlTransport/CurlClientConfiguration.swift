@@ -16,6 +16,9 @@ public struct CurlClientConfiguration: Sendable {
     /// CURLOPT_PROXY, e.g. `"http://proxy:3128"`. Nil means no proxy at all: libcurl would otherwise
     /// silently honour `http_proxy` / `HTTPS_PROXY` from the environment.
     public var proxy: String?
+    /// CURLOPT_CAINFO: a PEM file of the certificate authorities to trust, instead of the system's
+    /// (an intranet's private CA). Nil: the system's.
+    public var caFile: String?
 
     /// Whether libcurl may send `userAgent` as given: no control byte but tab. libcurl copies it into
     /// the request verbatim, so a CR or LF would start header lines of its own. Checked on bytes: in a
@@ -31,7 +34,8 @@ public struct CurlClientConfiguration: Sendable {
         maxHostConnections: Int = 0,
         resolve: [String] = [],
         maxHeaderBytes: Int = 256 << 10,
-        proxy: String? = nil
+        proxy: String? = nil,
+        caFile: String? = nil
     ) {
         self.maxTransfers = maxTransfers
         self.userAgent = userAgent
@@ -39,5 +43,6 @@ public struct CurlClientConfiguration: Sendable {
         self.resolve = resolve
         self.maxHeaderBytes = maxHeaderBytes
         self.proxy = proxy
+        self.caFile = caFile
     }
 }

@@ -51,6 +51,9 @@ final class CurlEasyHandle {
         check(ccurl_easy_setopt_prereq_function(raw, curlPrereqCallback))
         // "" disables proxies, including those from the environment.
         check(ccurl_easy_setopt_string(raw, CURLOPT_PROXY, configuration.proxy ?? ""))
+        if let caFile = configuration.caFile {
+            check(ccurl_easy_setopt_string(raw, CURLOPT_CAINFO, caFile))
+        }
         if let resolve {
             check(ccurl_easy_setopt_slist(raw, CURLOPT_RESOLVE, resolve))
         }

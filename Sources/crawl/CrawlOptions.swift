@@ -111,6 +111,9 @@ struct CrawlOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Comma-separated parameter names left out of the duplicate-detection key (session ids, in the query or as ;name=value path parameters); 'none' for none.", discussion: "Default: \(SessionParameters.defaultNames.joined(separator: ","))", valueName: "names"))
     var sessionParams: String?
 
+    @Option(help: ArgumentHelp("PEM file of the certificate authorities to trust for https, instead of the system's (an intranet's own CA; to trust both, give a file holding both).", valueName: "file"))
+    var caFile: String?
+
     @Flag(help: "Connect to loopback, private and link-local addresses for any host. Without it only the seeds' hosts may resolve to them; other hosts are refused at connect time (blocked_address), redirects included.")
     var allowPrivateAddresses = false
 
@@ -209,6 +212,9 @@ struct CrawlOptions: ParsableArguments {
             }
         }
         if let state, state.isEmpty { throw ValidationError("--state needs a directory path.") }
+        if let caFile, let problem = Self.problem(withCAFile: caFile) {
+            throw ValidationError("--ca-file \(caFile): \(problem).")
+        }
         for entry in resolve {
             guard let problem = FetchSettings.problem(withResolveEntry: entry) else { continue }
             throw ValidationError("--resolve takes HOST:PORT:ADDRESS[,ADDRESS...] (got '\(entry)': \(problem)).")
@@ -271,7 +277,23 @@ struct CrawlOptions: ParsableArguments {
             resolve: resolve, memoryBudget: ByteBudget(capacity: memoryBudget.bytes))
         settings.allowPrivateAddresses = allowPrivateAddresses || allowAlways
         settings.ioPriority = ioPriority
+        settings.caFile = caFile
         return settings
+    }
+
+    /// Why a `--ca-file` cannot serve, or nil. libcurl reads it only when the first https connection
+    /// is made, and then fails every https URL with a TLS error: a mistyped path would cost the run.
+    static func problem(withCAFile path: String) -> String? {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            return FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file"
+        }
+        defer { try? handle.close() }
+        // A bundle of every public CA is about 200 KiB.
+        guard let data = try? handle.read(upToCount: 16 << 20) else { return "cannot be read (a folder?)" }
+        guard data.range(of: Data("-----BEGIN CERTIFICATE-----".utf8)) != nil else {
+            return "holds no PEM certificate (-----BEGIN CERTIFICATE-----)"
+        }
+        return nil
     }
 }
 

@@ -34,6 +34,9 @@ struct CLITests {
         (["--seeds", "x", "--output", "./x"], "--output"),
         (["--seeds", "x", "--output", "out.jsonl", "--metrics-file", "out.jsonl"], "--metrics-file"),
         (["--seeds", "/nonexistent/seeds.txt"], "--seeds"),
+        (["--seeds", "x", "--ca-file", "/nonexistent/ca.pem"], "--ca-file"),
+        (["--seeds", "x", "--ca-file", "x"], "--ca-file"),
+        (["--seeds", "x", "--ca-file", "."], "--ca-file"),
         (["--concurrency", "4"], "--seeds"),
         (["--seeds", "x", "--bogus"], "--bogus"),
     ])

@@ -25,6 +25,28 @@ struct NetworkScenarioTests {
         #expect(run.records.count == seeds.count)
     }
 
+    /// Not in the catalogue: an intranet's own CA, given with `--ca-file`, is trusted; the system's
+    /// CAs are then not, so a certificate for the right address from another CA is refused.
+    @Test("N1b a private CA with --ca-file", .timeLimit(.minutes(1)),
+          .enabled(if: FileManager.default.isExecutableFile(atPath: SelfSignedTLSServer.openssl)))
+    func n1b() async throws {
+        let server = try #require(await SelfSignedTLSServer.start(subjectAltName: "IP:127.0.0.1"))
+        let other = try #require(await SelfSignedTLSServer.start(subjectAltName: "IP:127.0.0.1"))
+        let seed = "https://127.0.0.1:\(server.port)/"
+        let otherSeed = "https://127.0.0.1:\(other.port)/"
+        let trusted = try await Scenario.run(seeds: [seed, otherSeed]) { _ in } fetch: { $0.caFile = server.certificate }
+        let untrusted = try await Scenario.run(seeds: [seed])
+        await server.stop()
+        await other.stop()
+        // `openssl s_server -www` answers any GET with an HTML page of its TLS status.
+        let record = try #require(trusted.record(seed))
+        #expect(record.outcome == .ok, "\(record.error ?? "")")
+        #expect(record.status == 200)
+        #expect(record.timings?.tlsMs ?? 0 > 0)
+        #expect(trusted.record(otherSeed)?.outcome == .tlsError)
+        #expect(untrusted.record(seed)?.outcome == .tlsError)
+    }
+
     @Test("N2 DNS failure", .timeLimit(.minutes(1)))
     func n2() async throws {
         // Hermetic: `~` is a valid WHATWG host code point but not a valid DNS name character, so

@@ -14,17 +14,23 @@ struct SelfSignedTLSServer: Sendable {
     static let openssl = "/usr/bin/openssl"
 
     /// nil when openssl is not installed or the server did not come up within 5 s.
-    static func start() async -> SelfSignedTLSServer? {
+    /// The certificate (PEM), which is its own CA: valid until `stop`.
+    var certificate: String { directory + "/cert.pem" }
+
+    /// `subjectAltName`, e.g. "IP:127.0.0.1": names the certificate is valid for (without one, only
+    /// the common name `localhost`).
+    static func start(subjectAltName: String? = nil) async -> SelfSignedTLSServer? {
         guard FileManager.default.isExecutableFile(atPath: openssl) else { return nil }
-        return await onThread { startBlocking() }
+        return await onThread { startBlocking(subjectAltName: subjectAltName) }
     }
 
-    private static func startBlocking() -> SelfSignedTLSServer? {
+    private static func startBlocking(subjectAltName: String?) -> SelfSignedTLSServer? {
         let directory = NSTemporaryDirectory() + "hostile-tls-\(UUID().uuidString)"
         guard (try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)) != nil else { return nil }
         let key = directory + "/key.pem", cert = directory + "/cert.pem"
         guard let make = spawn([openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-                                "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=localhost"]),
+                                "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=localhost"]
+                                + (subjectAltName.map { ["-addext", "subjectAltName=\($0)"] } ?? [])),
               reap(make) == 0 else {
             try? FileManager.default.removeItem(atPath: directory)
             return nil
