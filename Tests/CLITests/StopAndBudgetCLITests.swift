@@ -106,6 +106,9 @@ struct StopAndBudgetCLITests {
         #expect(result.status == 3, "\(result.stderr)")
         let records = try Self.records(at: output)
         #expect(records.map { $0["outcome"] as? String } == ["robots_unreachable"])
+        // The record says why: the connection to the robots.txt was refused.
+        let error = try #require(records.first?["error"] as? String)
+        #expect(error.hasPrefix("robots.txt unreachable (connection_refused: "), "\(error)")
         let summary = try Self.summary(at: output)
         #expect(summary["stop_reason"] as? String == "nothing_fetched")
         #expect(summary["exit_code"] as? Int == 3)

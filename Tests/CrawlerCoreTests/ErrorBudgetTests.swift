@@ -113,6 +113,10 @@ struct CrawlerBudgetTests {
         }
         #expect(robotsSink.all.allSatisfy { $0.outcome == .robotsUnreachable })
         #expect(robotsSink.all.count == 3)
+        // Each record names what made its host's robots.txt unreachable.
+        let errors = Dictionary(robotsSink.all.map { ($0.url, $0.error ?? "") }, uniquingKeysWith: { first, _ in first })
+        #expect(errors["http://down.test/b"]?.hasPrefix("robots.txt unreachable (timeout: ") == true, "\(errors)")
+        #expect(errors["http://other.test/"] == "robots.txt unreachable (HTTP 503): RFC 9309 treats the host as disallowed")
         #expect(robotsSummary.stopReason == .nothingFetched)
         #expect(robotsSummary.budgetDetail == "no URL could be fetched: 3 robots_unreachable")
     }

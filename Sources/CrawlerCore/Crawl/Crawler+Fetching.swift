@@ -158,6 +158,7 @@ extension Crawler {
         var sitemaps: [String] = []
         var parseWarnings = 0
         var cacheable: [UInt8]? = []  // what later runs may reuse: the body, or empty (allow all)
+        var failureReason: String?  // why the file was unreachable, for the host's records
         redirects: for _ in 0...Self.robotsMaxRedirects {
             let fetched = await runFetch(FetchRequest(url: url, isRobots: true), host: host, reportsStart: reportsStart)
             reportsStart = false
@@ -169,6 +170,7 @@ extension Crawler {
                 break redirects
             case .failure(let failure):
                 result = failure.outcome == .cancelled ? .cancelled : .unreachable
+                failureReason = "\(failure.outcome.rawValue): \(failure.message)"
                 cacheable = nil
                 break redirects
             case .success(let response):
@@ -187,6 +189,7 @@ extension Crawler {
                     url = next.removingFragment
                 case 429, 500...:
                     result = .unreachable
+                    failureReason = "HTTP \(response.status)"
                     cacheable = nil
                     break redirects
                 default:
@@ -207,7 +210,10 @@ extension Crawler {
             dispatch.state.requestEnded(host: host, now: now)
             dispatch.statistics.robotsFetches += 1
             dispatch.statistics.addSitemaps(sitemaps)
-            if case .unreachable = fetchResult { dispatch.statistics.robotsFailures += 1 }
+            if case .unreachable = fetchResult {
+                dispatch.statistics.robotsFailures += 1
+                dispatch.robotsFailureReasons[host] = failureReason
+            }
             return dispatch.state.robotsResolved(host: host, robotsJob: job, result: fetchResult, jitter: jitter, now: now)
         }
         recordUnfetched(decided)

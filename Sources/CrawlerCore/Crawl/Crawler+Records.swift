@@ -82,7 +82,10 @@ extension Crawler {
         for (job, outcome) in decided {
             let error: String?
             switch outcome {
-            case .robotsUnreachable: error = "robots.txt unreachable: RFC 9309 treats the host as disallowed"
+            case .robotsUnreachable:
+                // The cause (a certificate refused, a 503) is what the user can act on.
+                let reason = dispatch.withLock { $0.robotsFailureReasons[job.hostKey] }
+                error = "robots.txt unreachable" + (reason.map { " (\($0))" } ?? "") + ": RFC 9309 treats the host as disallowed"
             case .crawlDelayTooLong: error = "robots.txt Crawl-delay exceeds --max-crawl-delay"
             default: error = nil
             }

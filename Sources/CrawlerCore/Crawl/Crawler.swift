@@ -29,6 +29,9 @@ public final class Crawler: Sendable {
         var budgetDetail: String?
         /// Hosts (scheme://host:port) with at least one record, to tell when every host was cancelled.
         var hostsRecorded: Set<String> = []
+        /// Why each host's robots.txt was unreachable (its last attempt: `tls_error: SSL certificate
+        /// problem ...`, `HTTP 503`), for the records of its URLs.
+        var robotsFailureReasons: [String: String] = [:]
         /// The first URL recorded with each body hash, to mark later identical pages (`duplicate_of`).
         var firstURLs = FirstURLIndex()
         /// The instant the armed timer fires, if one is armed.
