@@ -42,7 +42,6 @@ public struct FetchSettings: Sendable {
         !userAgent.isEmpty && CurlClientConfiguration.isSendable(userAgent: userAgent)
     }
 
-    /// Why the transport would refuse a `--resolve` entry (`ResolveEntry`), or nil.
     /// Raises the open-file limit as far as it goes; then, when `concurrency` transfers could run out
     /// of descriptors under it, says why (see `OpenFileBudget`).
     public static func openFileProblem(concurrency: Int) -> String? {
@@ -54,6 +53,7 @@ public struct FetchSettings: Sendable {
             + (fits > 0 ? "lower --concurrency to \(fits) or raise the limit." : "raise the limit.")
     }
 
+    /// Why the transport would refuse a `--resolve` entry (`ResolveEntry`), or nil.
     public static func problem(withResolveEntry entry: String) -> String? {
         ResolveEntry.problem(with: entry)
     }

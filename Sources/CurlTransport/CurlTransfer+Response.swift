@@ -23,6 +23,8 @@ extension CurlTransfer {
                 failure = TransferError(
                     code: .protocolError, curlCode: Int32(bitPattern: result.rawValue),
                     message: "a response header line exceeds libcurl's 100 KiB limit")
+            } else if result == CURLE_COULDNT_CONNECT, let outOfFiles = TransferError.outOfDescriptors(curlCode: result, socketErrno: socketErrno) {
+                failure = outOfFiles
             } else if result == CURLE_COULDNT_CONNECT, let refusedAddress {
                 failure = TransferError(
                     code: .blockedAddress, curlCode: Int32(bitPattern: result.rawValue),

@@ -39,6 +39,9 @@ final class CurlTransfer {
     /// An address the policy refused, with its scope (`127.0.0.2 (loopback)`). When curl then fails to
     /// connect, that is why; when another address of the host connected, it is moot.
     private(set) var refusedAddress: String?
+    /// errno of the last socket(2) that failed here (0: none). libcurl's CURLINFO_OS_ERRNO stays 0
+    /// when the open-socket callback fails, so an EMFILE would read as a refused connection.
+    private(set) var socketErrno: Int32 = 0
     /// `TransferRequest.onSend` was called (curl calls PREREQFUNCTION again when it retries the
     /// request on a fresh connection; the request counts as sent once).
     private var reportedSend = false
@@ -148,7 +151,9 @@ final class CurlTransfer {
                 return ccurl_socket_bad()
             }
         }
-        return ccurl_open_socket(address)
+        let socket = ccurl_open_socket(address)
+        if socket == ccurl_socket_bad() { socketErrno = errno }
+        return socket
     }
 
     /// Numeric text of a 4- or 16-byte address (inet_ntop: `127.0.0.2`, `::ffff:127.0.0.2`).

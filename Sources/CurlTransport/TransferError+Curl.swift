@@ -32,14 +32,18 @@ extension TransferError {
         osErrno: Int
     ) -> TransferError {
         let curlCode = Int32(bitPattern: result.rawValue)
-        // The socket could not be opened here: this process is out of descriptors. That says nothing
-        // of the server, so it is not `connection_refused` (curl's words are "Couldn't connect").
-        if result == CURLE_COULDNT_CONNECT, osErrno == Int(EMFILE) || osErrno == Int(ENFILE) {
-            return TransferError(
-                code: .other, curlCode: curlCode,
-                message: "cannot open a socket: too many open files (\(osErrno == Int(EMFILE) ? "this process's limit, ulimit -n" : "the system's limit"))")
-        }
         return TransferError(code: code(for: result, message: message, connectTimeMicroseconds: connectTimeMicroseconds, osErrno: osErrno), curlCode: curlCode, message: message)
+    }
+
+    /// When a connection failed because the socket could not be opened here, out of descriptors
+    /// (`socketErrno` EMFILE or ENFILE, from the open-socket callback): that says nothing of the
+    /// server, so it is not `connection_refused`, which curl's words ("Couldn't connect") suggest.
+    static func outOfDescriptors(curlCode result: CURLcode, socketErrno: Int32) -> TransferError? {
+        guard socketErrno == EMFILE || socketErrno == ENFILE else { return nil }
+        let limit = socketErrno == EMFILE ? "this process's limit, ulimit -n" : "the system's limit"
+        return TransferError(
+            code: .other, curlCode: Int32(bitPattern: result.rawValue),
+            message: "cannot open a socket: too many open files (\(limit))")
     }
 
     private static func code(for result: CURLcode, message: String, connectTimeMicroseconds: Int64, osErrno: Int) -> Code {

@@ -17,14 +17,11 @@ import Testing
     }
 
     @Test func outOfDescriptorsIsNotARefusedConnection() {
-        let emfile = TransferError.mapping(
-            CURLE_COULDNT_CONNECT, message: "Failed to connect to 127.0.0.1 port 80 after 0 ms: Couldn't connect to server",
-            connectTimeMicroseconds: 0, osErrno: Int(EMFILE))
-        #expect(emfile.code == .other)
-        #expect(emfile.message == "cannot open a socket: too many open files (this process's limit, ulimit -n)")
-        let refused = TransferError.mapping(
-            CURLE_COULDNT_CONNECT, message: "Couldn't connect to server", connectTimeMicroseconds: 0, osErrno: Int(ECONNREFUSED))
-        #expect(refused.code == .connectionRefused)
+        let emfile = TransferError.outOfDescriptors(curlCode: CURLE_COULDNT_CONNECT, socketErrno: EMFILE)
+        #expect(emfile?.code == .other)
+        #expect(emfile?.message == "cannot open a socket: too many open files (this process's limit, ulimit -n)")
+        #expect(TransferError.outOfDescriptors(curlCode: CURLE_COULDNT_CONNECT, socketErrno: 0) == nil)
+        #expect(TransferError.outOfDescriptors(curlCode: CURLE_COULDNT_CONNECT, socketErrno: EACCES) == nil)
     }
 
     @Test func openFileBudget() {
