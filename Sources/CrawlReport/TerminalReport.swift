@@ -8,18 +8,20 @@ public enum TerminalReport {
         var out = ""
         let w = max(60, width)
         func section(_ title: String) { out += "\n\(title)\n" }
+        // "1 record", "2 records", "1,234 records".
+        func counted(_ count: Int, _ noun: String) -> String { "\(ReportFormat.grouped(count)) \(noun)\(count == 1 ? "" : "s")" }
 
         // Overview.
         let fileWord = s.files.count == 1 ? "file" : "files"
-        out += "crawl report: \(s.files.count) \(fileWord), \(ReportFormat.grouped(s.records)) records, "
-            + "\(ProgressLine.bytes(s.totalBytes)) of bodies, \(ReportFormat.grouped(s.failures)) failures "
+        out += "crawl report: \(s.files.count) \(fileWord), \(counted(s.records, "record")), "
+            + "\(ProgressLine.bytes(s.totalBytes)) of bodies, \(counted(s.failures, "failure")) "
             + "(\(ReportFormat.percent(s.failures, of: s.records)))\n"
         for f in s.files {
             var notes: [String] = []
             if f.invalidLines > 0 { notes.append("\(f.invalidLines) invalid line\(f.invalidLines == 1 ? "" : "s")") }
             if f.partialLastLines > 0 { notes.append("partial last line skipped") }
             let tail = notes.isEmpty ? "" : "; " + notes.joined(separator: ", ")
-            out += "  \(f.path): \(ReportFormat.grouped(f.records)) records, \(ProgressLine.bytes(f.bytesRead))\(tail)\n"
+            out += "  \(f.path): \(counted(f.records, "record")), \(ProgressLine.bytes(f.bytesRead))\(tail)\n"
         }
         if let first = s.firstFetchMs, let last = s.lastFetchMs, let span = s.spanSeconds {
             out += "  from \(ReportFormat.timestamp(unixMs: first)) to \(ReportFormat.timestamp(unixMs: last))"
@@ -35,7 +37,7 @@ public enum TerminalReport {
             out += "\n"
             if rates.count > 1 { out += "  URLs/s     " + sparkline(ReportFormat.downsample(rates, to: w - 13)) + "\n" }
         }
-        if s.untimedRecords > 0 { out += "  \(s.untimedRecords) records without a valid fetched_at\n" }
+        if s.untimedRecords > 0 { out += "  \(counted(s.untimedRecords, "record")) without a valid fetched_at\n" }
 
         section("Outcomes")
         var outcomes = TextTable([("outcome", .left), ("records", .right), ("share", .right), ("failure", .left)])

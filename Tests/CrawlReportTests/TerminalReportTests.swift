@@ -23,6 +23,16 @@ import CrawlReport
                          "    300.0     10 B     429  rate_limited         https://c.test/2"])
     }
 
+    /// One record, one failure: no "1 records".
+    @Test func countsOfOneAreSingular() throws {
+        let dir = try TempDir()
+        let line = ReportAggregatorTests.fixture().split(separator: "\n").first { $0.contains("\"timeout\"") }
+        let path = try dir.write("one.jsonl", String(try #require(line)) + "\n")
+        let text = TerminalReport.render(try ReportSummary.read(paths: [path]), width: 100)
+        #expect(text.contains("crawl report: 1 file, 1 record, 0 B of bodies, 1 failure (100.0%)"), "\(text.prefix(200))")
+        #expect(text.contains("one.jsonl: 1 record, "), "\(text.prefix(200))")
+    }
+
     /// The peak counts only whole buckets: a partly filled edge bucket would understate the rate
     /// (a 0.4 s crawl showed "average 1581.8 URLs/s, peak 582.0 URLs/s").
     @Test func peakRateCountsOnlyWholeBuckets() throws {
