@@ -8,21 +8,25 @@ public enum SummaryText {
         let stats = summary.statistics
         let outcomes = stats.recordsByOutcome.sorted { ($0.value, $1.key.rawValue) > ($1.value, $0.key.rawValue) }
             .map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ")
-        var text = "crawl: \(stats.records) URLs in \(String(format: "%.2f", seconds))s "
+        // "1 URL", "2 URLs".
+        func counted(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
+        var text = "crawl: \(counted(stats.records, "URL")) in \(String(format: "%.2f", seconds))s "
             + "(\(String(format: "%.0f", summary.pagesPerSecond)) URLs/s), \(formatBytes(stats.bodyBytes)); "
             + (outcomes.isEmpty ? "nothing fetched" : outcomes)
-        if stats.failures > 0 { text += "; \(stats.failures) failures" }
+        if stats.failures > 0 { text += "; \(counted(stats.failures, "failure"))" }
         if stats.robotsFetches > 0 {
             text += "; robots.txt: \(stats.robotsFetches) fetched"
             if stats.robotsFailures > 0 { text += " (\(stats.robotsFailures) unreachable)" }
-            if !stats.sitemaps.isEmpty { text += ", \(stats.sitemaps.count) sitemaps listed" }
+            if !stats.sitemaps.isEmpty { text += ", \(counted(stats.sitemaps.count, "sitemap")) listed" }
         }
-        if !summary.hostsCancelled.isEmpty { text += "; \(summary.hostsCancelled.count) hosts cancelled by their error budget" }
+        if !summary.hostsCancelled.isEmpty {
+            text += "; \(counted(summary.hostsCancelled.count, "host")) cancelled by \(summary.hostsCancelled.count == 1 ? "its" : "their") error budget"
+        }
         if summary.stopReason != .finished {
             text += "; stopped: \(summary.stopReason.rawValue)"
             if let detail = summary.budgetDetail { text += " (\(detail))" }
         }
-        if summary.queuedAtStop > 0 { text += ", \(summary.queuedAtStop) queued URLs left" }
+        if summary.queuedAtStop > 0 { text += ", \(summary.queuedAtStop) queued \(summary.queuedAtStop == 1 ? "URL" : "URLs") left" }
         return text
     }
 

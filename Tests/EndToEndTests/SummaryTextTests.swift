@@ -1,0 +1,31 @@
+import CrawlRuntime
+@testable import CrawlerCore
+import Testing
+
+/// The closing line on a terminal: counts of one read as one ("1 URL", not "1 URLs").
+@Suite struct SummaryTextTests {
+    static func summary(records: Int, failures: Int, cancelled: [String], queued: Int) -> CrawlSummary {
+        var statistics = CrawlStatistics()
+        statistics.records = records
+        statistics.failures = failures
+        return CrawlSummary(
+            stopReason: .nothingFetched, statistics: statistics, elapsed: .seconds(2), admitted: records,
+            queuedAtStop: queued, maxFetchesInFlight: 1, maxParsesInFlight: 0, outputError: nil,
+            budgetDetail: "no URL could be fetched: 1 timeout", hostsCancelled: cancelled,
+            budget: CrawlSummary.BudgetState(settings: ErrorBudgetSettings(), attempts: 1, failures: 1, windowAttempts: 1, windowFailures: 1))
+    }
+
+    @Test func countsOfOneAreSingular() {
+        let one = SummaryText.line(Self.summary(records: 1, failures: 1, cancelled: ["http://a.test:80"], queued: 1))
+        #expect(one.hasPrefix("crawl: 1 URL in 2.00s"), "\(one)")
+        #expect(one.contains("; 1 failure;") || one.hasSuffix("; 1 failure"), "\(one)")
+        #expect(one.contains("; 1 host cancelled by its error budget"), "\(one)")
+        #expect(one.contains("stopped: nothing_fetched (no URL could be fetched: 1 timeout)"), "\(one)")
+        #expect(one.hasSuffix(", 1 queued URL left"), "\(one)")
+        let two = SummaryText.line(Self.summary(records: 2, failures: 2, cancelled: ["http://a.test:80", "http://b.test:80"], queued: 2))
+        #expect(two.hasPrefix("crawl: 2 URLs in"), "\(two)")
+        #expect(two.contains("; 2 failures"), "\(two)")
+        #expect(two.contains("; 2 hosts cancelled by their error budget"), "\(two)")
+        #expect(two.hasSuffix(", 2 queued URLs left"), "\(two)")
+    }
+}
