@@ -12,7 +12,7 @@ public enum SummaryText {
         func counted(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
         var text = "crawl: \(counted(stats.records, "URL")) in \(String(format: "%.2f", seconds))s "
             + "(\(String(format: "%.0f", summary.pagesPerSecond)) URLs/s), \(formatBytes(stats.bodyBytes)); "
-            + (outcomes.isEmpty ? "nothing fetched" : outcomes)
+            + (outcomes.isEmpty ? "no records" : outcomes)
         if stats.failures > 0 { text += "; \(counted(stats.failures, "failure"))" }
         if stats.robotsFetches > 0 {
             text += "; robots.txt: \(stats.robotsFetches) fetched"

@@ -27,5 +27,10 @@ import Testing
         #expect(two.contains("; 2 failures"), "\(two)")
         #expect(two.contains("; 2 hosts cancelled by their error budget"), "\(two)")
         #expect(two.hasSuffix(", 2 queued URLs left"), "\(two)")
+        // A run with nothing due (`--state`) did not fail: "nothing fetched" would read as the stop
+        // reason of one that did.
+        var idle = Self.summary(records: 0, failures: 0, cancelled: [], queued: 0)
+        idle.stopReason = .finished
+        #expect(SummaryText.line(idle) == "crawl: 0 URLs in 2.00s (0 URLs/s), 0 B; no records")
     }
 }
