@@ -26,7 +26,7 @@ public enum AtomicFile {
     enum Destination: Equatable {
         /// A regular file at this path (the path given, or the file its link names), or none yet.
         case file(String)
-        /// Not a regular file (a device, a pipe, a socket, a dangling link): opened and written.
+        /// Not a regular file (a device, a pipe, a socket): opened and written.
         case inPlace
         case directory
     }
@@ -38,7 +38,13 @@ public enum AtomicFile {
         case S_IFREG: return .file(path)
         case S_IFDIR: return .directory
         case S_IFLNK:
-            guard stat(path, &info) == 0 else { return .inPlace }
+            guard stat(path, &info) == 0 else {
+                // A dangling link (the file it names is not there yet): that file is created,
+                // atomically, the link kept. Refused by `checkWritable` before, though `write`
+                // would have created it through the link.
+                if errno == ENOENT, let target = danglingTarget(of: path) { return .file(target) }
+                return .inPlace
+            }
             switch info.st_mode & S_IFMT {
             case S_IFREG:
                 guard let resolved = realpath(path, nil) else { return .inPlace }
@@ -49,6 +55,25 @@ public enum AtomicFile {
             }
         default: return .inPlace
         }
+    }
+
+    /// The missing file a chain of links ends in (relative targets resolved against their link's
+    /// folder); nil for a loop or a chain longer than the kernel follows (40).
+    private static func danglingTarget(of path: String) -> String? {
+        var current = path
+        for _ in 0..<40 {
+            var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+            let count = readlink(current, &buffer, buffer.count - 1)
+            guard count > 0 else { return current }  // not a link: the missing file itself
+            let target = String(decoding: buffer.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            if target.hasPrefix("/") {
+                current = target
+            } else {
+                let slash = current.utf8.lastIndex(of: UInt8(ascii: "/"))
+                current = (slash.map { String(current[...$0]) } ?? "") + target
+            }
+        }
+        return nil
     }
 
     public static func write(_ bytes: [UInt8], to path: String) throws(AtomicWriteError) {

@@ -19,6 +19,27 @@ struct AtomicFileTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["link.prom", "real.prom"])
     }
 
+    /// A link whose file does not exist yet (`crawl.prom -> /var/lib/.../crawl.prom`, before the
+    /// first run): the file is created, atomically, and the link kept. `checkWritable` refused it.
+    @Test func aDanglingLinkGetsItsFile() throws {
+        let dir = try TempDir()
+        try FileManager.default.createDirectory(atPath: dir.path + "/sub", withIntermediateDirectories: true)
+        let link = dir.path + "/link.prom"
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "sub/second.prom")
+        // A chain: link.prom -> sub/second.prom -> real.prom (relative to sub/), which is missing.
+        try FileManager.default.createSymbolicLink(atPath: dir.path + "/sub/second.prom", withDestinationPath: "real.prom")
+        #expect(AtomicFile.destination(of: link) == .file(dir.path + "/sub/real.prom"))
+        try AtomicFile.checkWritable(link)
+        try AtomicFile.write(Array("new\n".utf8), to: link)
+        #expect(try String(contentsOfFile: dir.path + "/sub/real.prom", encoding: .utf8) == "new\n")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link) == "sub/second.prom")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path + "/sub").sorted() == ["real.prom", "second.prom"])
+        // A loop is no file: written in place, which fails with the system's reason.
+        let loop = dir.path + "/loop"
+        try FileManager.default.createSymbolicLink(atPath: loop, withDestinationPath: "loop")
+        #expect(throws: AtomicWriteError.self) { try AtomicFile.checkWritable(loop) }
+    }
+
     /// What `/dev/stdout` is: a link to `/proc/self/fd/1`. Here a link to our own pipe's descriptor.
     @Test func aLinkToAPipeIsWrittenThroughAndKept() throws {
         let dir = try TempDir()
