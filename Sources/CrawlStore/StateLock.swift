@@ -31,6 +31,12 @@ public final class StateLock: Sendable {
         if mkdir(directory, 0o755) != 0 && errno != EEXIST {
             throw Failure.unusable(path: directory, reason: String(cString: strerror(errno)))
         }
+        // Named as such: "cannot lock the state FILE/lock: Not a directory" left the user to work out
+        // that --state wants a folder.
+        var info = stat()
+        if stat(directory, &info) == 0, info.st_mode & S_IFMT != S_IFDIR {
+            throw Failure.unusable(path: directory, reason: "not a directory (--state names a folder for the state)")
+        }
         let path = directory + "/lock"
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw Failure.unusable(path: path, reason: String(cString: strerror(errno))) }

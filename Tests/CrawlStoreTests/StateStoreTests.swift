@@ -159,6 +159,22 @@ struct StateStoreTests {
         #expect(repaired == lines.joined(separator: "\n") + "\n")
     }
 
+    /// `--state` given a file: named as such ("cannot lock the state FILE/lock: Not a directory" was
+    /// what the user read).
+    @Test func aStateThatIsAFileIsNamedAsSuch() throws {
+        let directory = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let file = directory + "/state.txt"
+        #expect(FileManager.default.createFile(atPath: file, contents: Data("x".utf8)))
+        do {
+            _ = try StateLock.acquire(directory: file)
+            Issue.record("a file was taken for the state folder")
+        } catch {
+            #expect("\(error)" == "cannot lock the state \(file): not a directory (--state names a folder for the state)")
+        }
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == "x")  // untouched
+    }
+
     @Test func theLockIsExclusiveAndGoesWithItsHolder() throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
