@@ -16,10 +16,14 @@ struct DemoCommand: AsyncParsableCommand {
             """
     )
 
+    /// The largest demo site, in pages: 1,000,000 start in 7.6 s and 565 MiB of peak memory
+    /// (measured, release build).
+    static let maxPages = 1_000_000
+
     @Option(help: "Hosts of the demo site (one port on 127.0.0.1 each).")
     var hosts: Int = 4
 
-    @Option(help: "Pages per host.")
+    @Option(help: "Pages per host (hosts × pages at most 1,000,000).")
     var pagesPerHost: Int = 100
 
     @Option(help: ArgumentHelp("Every Nth page is a large page (0 = none).", valueName: "n"))
@@ -37,6 +41,12 @@ struct DemoCommand: AsyncParsableCommand {
         guard (1...64).contains(hosts) else { throw ValidationError("--hosts must be between 1 and 64.") }
         guard (1...100_000).contains(pagesPerHost) else {
             throw ValidationError("--pages-per-host must be between 1 and 100000.")
+        }
+        // The site and its manifest are built in memory before it serves: 64 hosts of 100,000 pages
+        // took 64 s and 4 GB to start (measured), for a crawl of ten pages.
+        guard hosts * pagesPerHost <= Self.maxPages else {
+            throw ValidationError("--hosts × --pages-per-host must be at most \(Self.maxPages) (got \(hosts * pagesPerHost)): "
+                + "the demo site is built in memory, about 600 bytes a page, before it serves.")
         }
         guard largePageEvery >= 0 else { throw ValidationError("--large-page-every must be 0 or more.") }
         guard (1...(256 << 20)).contains(largePageBytes.bytes) else {

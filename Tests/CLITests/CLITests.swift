@@ -37,6 +37,7 @@ struct CLITests {
         (["--seeds", "x", "--ca-file", "/nonexistent/ca.pem"], "--ca-file"),
         (["--seeds", "x", "--ca-file", "x"], "--ca-file"),
         (["--seeds", "x", "--ca-file", "."], "--ca-file"),
+        (["demo", "--hosts", "64", "--pages-per-host", "100000"], "--pages-per-host"),
         (["--concurrency", "4"], "--seeds"),
         (["--seeds", "x", "--bogus"], "--bogus"),
     ])
