@@ -1,5 +1,11 @@
 /// Number and time formatting shared by the terminal and HTML reports (locale-independent).
-enum ReportFormat {
+public enum ReportFormat {
+    /// `singular`, or its plural for any count but 1: "1 record", "2 records" (the closing summary
+    /// line, the report and its warnings).
+    public static func noun(_ singular: String, count: Int) -> String {
+        count == 1 ? singular : singular + "s"
+    }
+
     /// Milliseconds: "0.4", "12.5", "1234".
     static func ms(_ v: Double?) -> String {
         guard let v, v.isFinite else { return "-" }

@@ -9,16 +9,15 @@ public enum TerminalReport {
         let w = max(60, width)
         func section(_ title: String) { out += "\n\(title)\n" }
         // "1 record", "2 records", "1,234 records".
-        func counted(_ count: Int, _ noun: String) -> String { "\(ReportFormat.grouped(count)) \(noun)\(count == 1 ? "" : "s")" }
+        func counted(_ count: Int, _ noun: String) -> String { "\(ReportFormat.grouped(count)) \(ReportFormat.noun(noun, count: count))" }
 
         // Overview.
-        let fileWord = s.files.count == 1 ? "file" : "files"
-        out += "crawl report: \(s.files.count) \(fileWord), \(counted(s.records, "record")), "
+        out += "crawl report: \(s.files.count) \(ReportFormat.noun("file", count: s.files.count)), \(counted(s.records, "record")), "
             + "\(ProgressLine.bytes(s.totalBytes)) of bodies, \(counted(s.failures, "failure")) "
             + "(\(ReportFormat.percent(s.failures, of: s.records)))\n"
         for f in s.files {
             var notes: [String] = []
-            if f.invalidLines > 0 { notes.append("\(f.invalidLines) invalid line\(f.invalidLines == 1 ? "" : "s")") }
+            if f.invalidLines > 0 { notes.append("\(f.invalidLines) invalid \(ReportFormat.noun("line", count: f.invalidLines))") }
             if f.partialLastLines > 0 { notes.append("partial last line skipped") }
             let tail = notes.isEmpty ? "" : "; " + notes.joined(separator: ", ")
             out += "  \(f.path): \(counted(f.records, "record")), \(ProgressLine.bytes(f.bytesRead))\(tail)\n"

@@ -39,13 +39,14 @@ public struct SeedFile: Sendable {
             start = end + 1
             number += 1
             let lineBytes = rawLine.last == 0x0D ? rawLine.dropLast() : rawLine
-            let line = Substring(String(decoding: lineBytes, as: UTF8.self))
+            let valid = String(validating: lineBytes, as: UTF8.self)
+            let line = Substring(valid ?? String(decoding: lineBytes, as: UTF8.self))
             if let hash = line.firstIndex(of: "#"), line[..<hash].allSatisfy(\.isWhitespace) { continue }
             let text = line.trimmingCharacters(in: .whitespaces)
             if text.isEmpty { continue }
             // A line in another encoding (Latin-1 `café`) is not guessed at: decoded with U+FFFD for
             // its bad bytes, it was crawled as another URL (`caf%EF%BF%BD`), a 404 nobody asked for.
-            guard String(validating: lineBytes, as: UTF8.self) != nil else {
+            guard valid != nil else {
                 invalid.append(InvalidLine(number: number, text: text, reason: "not valid UTF-8: save the seeds file as UTF-8"))
                 continue
             }

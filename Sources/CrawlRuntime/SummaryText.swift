@@ -1,3 +1,4 @@
+import CrawlReport
 import CrawlerCore
 
 /// The one human line printed on stderr at the end of a run.
@@ -9,7 +10,7 @@ public enum SummaryText {
         let outcomes = stats.recordsByOutcome.sorted { ($0.value, $1.key.rawValue) > ($1.value, $0.key.rawValue) }
             .map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ")
         // "1 URL", "2 URLs".
-        func counted(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
+        func counted(_ count: Int, _ noun: String) -> String { "\(count) \(ReportFormat.noun(noun, count: count))" }
         var text = "crawl: \(counted(stats.records, "URL")) in \(String(format: "%.2f", seconds))s "
             + "(\(String(format: "%.0f", summary.pagesPerSecond)) URLs/s), \(formatBytes(stats.bodyBytes)); "
             + (outcomes.isEmpty ? "no records" : outcomes)
@@ -20,13 +21,14 @@ public enum SummaryText {
             if !stats.sitemaps.isEmpty { text += ", \(counted(stats.sitemaps.count, "sitemap")) listed" }
         }
         if !summary.hostsCancelled.isEmpty {
-            text += "; \(counted(summary.hostsCancelled.count, "host")) cancelled by \(summary.hostsCancelled.count == 1 ? "its" : "their") error budget"
+            let count = summary.hostsCancelled.count
+            text += "; \(counted(count, "host")) cancelled by \(count == 1 ? "its" : "their") error budget"
         }
         if summary.stopReason != .finished {
             text += "; stopped: \(summary.stopReason.rawValue)"
             if let detail = summary.budgetDetail { text += " (\(detail))" }
         }
-        if summary.queuedAtStop > 0 { text += ", \(summary.queuedAtStop) queued \(summary.queuedAtStop == 1 ? "URL" : "URLs") left" }
+        if summary.queuedAtStop > 0 { text += ", \(summary.queuedAtStop) queued \(ReportFormat.noun("URL", count: summary.queuedAtStop)) left" }
         return text
     }
 

@@ -57,7 +57,7 @@ struct ReportCommand: AsyncParsableCommand {
                 warn("\(file.path): skipped a partial last line (an interrupted write)")
             }
             if file.invalidLines > 0 {
-                warn("\(file.path): skipped \(file.invalidLines) invalid line\(file.invalidLines == 1 ? "" : "s")")
+                warn("\(file.path): skipped \(file.invalidLines) invalid \(ReportFormat.noun("line", count: file.invalidLines))")
             }
         }
         let width = TerminalWidth.of(STDOUT_FILENO, fallback: 120)

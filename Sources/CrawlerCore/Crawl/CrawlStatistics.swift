@@ -14,9 +14,6 @@ public struct CrawlStatistics: Sendable {
     /// Records whose URL was fetched: a response arrived and the record is not a failure (2xx-4xx,
     /// `not_modified`, redirects, `unsupported_content`).
     public var fetched = 0
-    /// Records of URLs the crawl could not fetch: failures, and URLs of hosts it could not crawl
-    /// (`robots_unreachable`, `error_budget_exhausted`).
-    public var unfetchable = 0
     public var bodyBytes = 0
     /// Links found on parsed pages, and what happened to those not admitted.
     public var linksFound = 0
@@ -67,10 +64,13 @@ public struct CrawlStatistics: Sendable {
         }
         if record.isFailure { failures += 1 }
         if record.status != nil, !record.isFailure { fetched += 1 }
-        if record.isFailure || record.outcome == .robotsUnreachable || record.outcome == .errorBudgetExhausted {
-            unfetchable += 1
-        }
         bodyBytes += record.bytes
+    }
+
+    /// Records of URLs the crawl could not fetch: failures, and URLs of hosts it could not crawl
+    /// (`robots_unreachable`, `error_budget_exhausted`, neither of them a failure).
+    public var unfetchable: Int {
+        failures + recordsByOutcome[.robotsUnreachable, default: 0] + recordsByOutcome[.errorBudgetExhausted, default: 0]
     }
 
     /// When the crawl fetched no URL at all, though it tried (every URL failed, or its host's

@@ -79,12 +79,14 @@ extension Crawler {
     /// Records URLs decided without a (further) fetch: robots.txt disallows them, or their host was
     /// given up or skipped.
     func recordUnfetched(_ decided: [(FetchJob, Outcome)]) {
+        // The cause of an unreachable robots.txt (a certificate refused, a 503) is what the user can
+        // act on; looked up in one lock trip for the batch (a dropped host's whole queue).
+        let reasons = decided.contains { $0.1 == .robotsUnreachable } ? dispatch.withLock { $0.robotsFailureReasons } : [:]
         for (job, outcome) in decided {
             let error: String?
             switch outcome {
             case .robotsUnreachable:
-                // The cause (a certificate refused, a 503) is what the user can act on.
-                let reason = dispatch.withLock { $0.robotsFailureReasons[job.hostKey] }
+                let reason = reasons[job.hostKey]
                 error = "robots.txt unreachable" + (reason.map { " (\($0))" } ?? "") + ": RFC 9309 treats the host as disallowed"
             case .crawlDelayTooLong: error = "robots.txt Crawl-delay exceeds --max-crawl-delay"
             default: error = nil
