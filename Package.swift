@@ -30,7 +30,13 @@ let package = Package(
             pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]
         ),
-        .target(name: "CurlTransport", dependencies: ["CCurl", "CSupport"]),
+        // The decoders of HTTP content codings (zlib, brotli, zstd), which libcurl links too.
+        .systemLibrary(
+            name: "CCompression",
+            providers: [.apt(["zlib1g-dev", "libbrotli-dev", "libzstd-dev"])]
+        ),
+        .target(name: "ContentCoding", dependencies: ["CCompression"]),
+        .target(name: "CurlTransport", dependencies: ["CCurl", "CSupport", "ContentCoding"]),
         // libc facilities Swift's Glibc module does not expose: mallopt, and epoll for the transfer
         // loop (see their headers).
         .target(name: "CSupport"),
@@ -83,7 +89,13 @@ let package = Package(
         .testTarget(name: "CrawlURLTests", dependencies: ["CrawlURL"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HTMLParsingTests", dependencies: ["HTMLParsing"]),
         .testTarget(name: "RobotsTxtTests", dependencies: ["RobotsTxt"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "CurlTransportTests", dependencies: ["CurlTransport", "CSupport", "DemoSite"]),
+        // Test-only: real gzip, deflate, brotli and zstd encoders, to make the decoders' inputs.
+        .target(name: "TestCompression", path: "Tests/TestCompression", linkerSettings: [
+            .linkedLibrary("z"), .linkedLibrary("brotlienc"), .linkedLibrary("zstd"),
+        ]),
+        .target(name: "TestEncoders", dependencies: ["TestCompression"], path: "Tests/TestEncoders"),
+        .testTarget(name: "ContentCodingTests", dependencies: ["ContentCoding", "TestEncoders"]),
+        .testTarget(name: "CurlTransportTests", dependencies: ["CurlTransport", "CSupport", "DemoSite", "TestEncoders"]),
         .testTarget(name: "CrawlerCoreTests", dependencies: ["CrawlerCore", "CrawlURL", "RobotsTxt", "TestHarness", "TestTiming"]),
         .testTarget(name: "DemoSiteTests", dependencies: ["DemoSite"]),
         .testTarget(name: "CrawlReportTests", dependencies: ["CrawlReport"]),

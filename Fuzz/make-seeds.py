@@ -3,7 +3,7 @@
 
 Sources: the URL and robots.txt conformance fixtures in Tests/, plus hand-written HTML snippets and
 JSON-hostile strings. Run from anywhere: `python3 Fuzz/make-seeds.py`. It replaces every file in
-the four corpus folders; libFuzzer's own corpus growth is never written here (Fuzz/run fuzzes a copy).
+the five corpus folders; libFuzzer's own corpus growth is never written here (Fuzz/run fuzzes a copy).
 """
 import hashlib
 import json
@@ -174,8 +174,40 @@ def jsonl_seeds():
     return seeds
 
 
+def decode_seeds():
+    """Content-coded bodies: byte 0 picks the codings (0 gzip, 1 deflate, 2 br, 3 zstd; bit 2 adds an
+    inner coding from bits 3-4), byte 1 the piece size; see Fuzz/Targets/FuzzContentDecoder.swift."""
+    import zlib
+    texts = [b"<html><title>t</title><a href=/a>a</a></html>", b"hello hello hello hello hello hello hello hello"]
+
+    def deflate(data, wbits):
+        encoder = zlib.compressobj(6, zlib.DEFLATED, wbits)
+        return encoder.compress(data) + encoder.flush()
+
+    # br and zstd of the two texts, from libbrotlienc 1.0.9 (quality 5) and libzstd 1.5.4 (level 5),
+    # through Tests/TestCompression (Python has neither encoder).
+    brotli = [bytes.fromhex("1b2c0000a45f7cc2e8c0061c38942ebcf8346c8c9d238e17a4958448ef28d8dc694b76758f0a"),
+              bytes.fromhex("1b2e000024406a1067eaf09c3e00")]
+    zstd = [bytes.fromhex("28b52ffd202d6901003c68746d6c3e3c7469746c653e743c2f7469746c653e3c6120687265663d2f613e613c2f"
+                          "613e3c2f68746d6c3e"),
+            bytes.fromhex("28b52ffd202f6500003068656c6c6f200100029522")]
+    seeds = []
+    for index, text in enumerate(texts):
+        gzip = deflate(text, 31)
+        for piece in (0, 3):
+            seeds += [bytes([0, piece]) + gzip, bytes([1, piece]) + deflate(text, 15),
+                      bytes([1, piece]) + deflate(text, -15), bytes([2, piece]) + brotli[index],
+                      bytes([3, piece]) + zstd[index]]
+        seeds.append(bytes([0, 1]) + gzip + gzip)  # two members
+        seeds.append(bytes([0, 1]) + gzip[:-3])  # cut short
+        # gzip inside deflate (selector 0b00_1_01: outer deflate, inner gzip).
+        seeds.append(bytes([0b00101, 2]) + deflate(gzip, 15))
+    return seeds
+
+
 if __name__ == "__main__":
     write_corpus("url", url_seeds())
     write_corpus("robots", robots_seeds())
     write_corpus("links", html_seeds())
     write_corpus("jsonl", jsonl_seeds())
+    write_corpus("decode", decode_seeds())

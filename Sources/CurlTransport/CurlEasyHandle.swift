@@ -1,4 +1,5 @@
 import CCurl
+import ContentCoding
 
 /// One libcurl easy handle with the options that never change between transfers.
 ///
@@ -33,8 +34,10 @@ final class CurlEasyHandle {
         check(ccurl_easy_setopt_string(raw, CURLOPT_REDIR_PROTOCOLS_STR, "http,https"))
         check(ccurl_easy_setopt_long(raw, CURLOPT_FOLLOWLOCATION, 0))
         check(ccurl_easy_setopt_long(raw, CURLOPT_MAXREDIRS, 0))
-        // "" = every encoding this libcurl was built with (gzip, deflate, br, zstd).
-        check(ccurl_easy_setopt_string(raw, CURLOPT_ACCEPT_ENCODING, ""))
+        // Accept-Encoding is sent, but bodies arrive as they came: `CurlTransfer` decodes them with
+        // `ContentDecoder`, which (unlike libcurl 7.88) fails a stream that stops before its end.
+        check(ccurl_easy_setopt_string(raw, CURLOPT_ACCEPT_ENCODING, ContentCoding.acceptEncoding))
+        check(ccurl_easy_setopt_long(raw, CURLOPT_HTTP_CONTENT_DECODING, 0))
         check(ccurl_easy_setopt_long(raw, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS)))
         check(ccurl_easy_setopt_long(raw, CURLOPT_HTTP09_ALLOWED, 0))
         check(ccurl_easy_setopt_string(raw, CURLOPT_USERAGENT, configuration.userAgent))

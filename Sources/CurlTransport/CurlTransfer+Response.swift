@@ -33,6 +33,11 @@ extension CurlTransfer {
                 failure = TransferError.mapping(result, message: easy.errorMessage(for: result), connectTimeMicroseconds: connect, osErrno: easy.infoLong(CURLINFO_OS_ERRNO))
             }
         }
+        // A content coding that stopped before its end: the HTTP framing was intact (or the connection
+        // closed a body without a length), but the body is not all there.
+        if failure == nil, result == CURLE_OK, !truncated, let problem = decoder?.unfinished() {
+            failure = TransferError(code: .decodeError, message: problem.message)
+        }
         let dns = easy.infoOffset(CURLINFO_NAMELOOKUP_TIME_T)
         let appConnect = easy.infoOffset(CURLINFO_APPCONNECT_TIME_T)
         let timings = TransferTimings(

@@ -1,4 +1,5 @@
 import CCurl
+import ContentCoding
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -28,8 +29,16 @@ final class CurlTransfer {
     private var headerBytes = 0
     /// Set once a final (non-1xx) header block ended; later header lines are trailers.
     private(set) var headersComplete = false
-    /// The final header block has a Content-Encoding (raw and decoded byte counts may differ).
+    /// The final header block has a Content-Encoding other than identity: the body passes `decoder`
+    /// (libcurl's own decoding is off), and raw and decoded byte counts differ.
     private var isContentEncoded = false
+    /// Decodes the body's codings; nil without any.
+    private(set) var decoder: ContentDecoder?
+    /// Why the codings cannot be decoded (unknown, or too many); reported at the first body byte, so an
+    /// empty body under them is still a response.
+    private var decodingProblem: ContentDecodingError?
+    /// Body bytes as received, before decoding (a content-encoded body only).
+    private var rawReceived: Int64 = 0
     /// Why we aborted the transfer from a callback; takes precedence over curl's resulting code.
     private(set) var abort: TransferError?
     /// The body is read but not stored (an unaccepted media type with a small declared length).
@@ -174,8 +183,45 @@ final class CurlTransfer {
 
     // MARK: - Callbacks (return what curl documents; never trap)
 
-    /// Write callback: decoded body bytes. A short count makes curl fail with CURLE_WRITE_ERROR.
+    /// Write callback: the body's bytes as they came (curl decodes no content coding here). A short
+    /// count makes curl fail with CURLE_WRITE_ERROR.
     func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Int {
+        isContentEncoded ? receiveEncoded(bytes) : receiveDecoded(bytes)
+    }
+
+    /// A content-encoded piece of the body: checked against the raw cap, then decoded into
+    /// `receiveDecoded`.
+    private func receiveEncoded(_ bytes: UnsafeRawBufferPointer) -> Int {
+        if let decodingProblem {
+            abort = TransferError(code: .decodeError, message: decodingProblem.message)
+            return 0
+        }
+        // The weight is taken before anything is decoded: while it is not granted curl keeps these bytes
+        // and delivers them again, so the decoder must not have seen them. Once held, `admit` never
+        // pauses (see there).
+        if let budget = pending.request.memoryBudget, !discardsBody, weightHeld == 0 {
+            if let pause = admit(0, budget: budget) { return pause }
+        }
+        rawReceived += Int64(bytes.count)
+        if rawReceived > rawCap {
+            abort = TransferError(code: .tooLarge, message: "body exceeds \(maxBody) bytes on the wire")
+            return 0
+        }
+        guard let decoder else {
+            abort = TransferError(code: .decodeError, message: "no decoder for the body's Content-Encoding")
+            return 0
+        }
+        do {
+            let more = try decoder.feed(bytes) { piece in receiveDecoded(piece) == piece.count }
+            return more ? bytes.count : 0
+        } catch {
+            abort = TransferError(code: .decodeError, message: error.message)
+            return 0
+        }
+    }
+
+    /// Decoded body bytes: checked against the caps and the memory budget, and kept.
+    private func receiveDecoded(_ bytes: UnsafeRawBufferPointer) -> Int {
         let count = Int64(bytes.count)
         if let budget = pending.request.memoryBudget, !discardsBody {
             if let pause = admit(count, budget: budget) { return pause }
@@ -190,12 +236,6 @@ final class CurlTransfer {
                 return 0
             }
             abort = TransferError(code: .tooLarge, message: "decoded body exceeds \(maxBody) bytes")
-            return 0
-        }
-        // Raw bytes too: curl's download counter is the body before content decoding. Without a
-        // Content-Encoding they are the decoded bytes, which were just checked against a lower cap.
-        if isContentEncoded, easy.infoOffset(CURLINFO_SIZE_DOWNLOAD_T) > rawCap {
-            abort = TransferError(code: .tooLarge, message: "body exceeds \(maxBody) bytes on the wire")
             return 0
         }
         if !discardsBody {
@@ -213,7 +253,7 @@ final class CurlTransfer {
         if weightPending > 0 { return Int(CURL_WRITEFUNC_PAUSE) }
         if weightHeld == 0 {
             let declared = HeaderLine.contentLength(in: headers)
-            let encoded = headers.contains(named: "content-encoding")
+            let encoded = isContentEncoded
             let capacity = Int64(budget.capacity)
             if let declared, !encoded, declared > capacity {
                 abort = TransferError(code: .tooLarge, message: "Content-Length \(declared) exceeds the memory budget of \(capacity) bytes")
@@ -300,13 +340,15 @@ final class CurlTransfer {
             headers.removeAll()
             headersComplete = false
             isContentEncoded = false
+            decoder = nil
+            decodingProblem = nil
             return line.count
         }
         if headersComplete { return line.count }  // trailers after a chunked body: ignored
         if text.isEmpty {
             if parsedStatus >= 200 || parsedStatus == 0 {
                 headersComplete = true
-                isContentEncoded = headers.contains(named: "content-encoding")
+                if headers.contains(named: "content-encoding") { setUpDecoding() }
                 let declaredLength = HeaderLine.contentLength(in: headers)
                 if let accepted = pending.request.acceptedMediaTypes, (200..<300).contains(parsedStatus),
                    let mediaType = HeaderLine.mediaType(in: headers), !accepted.contains(mediaType) {
@@ -335,6 +377,23 @@ final class CurlTransfer {
         }
         headers.append(line: text)
         return line.count
+    }
+}
+
+extension CurlTransfer {
+    /// At the end of the final header block: the decoder for its Content-Encoding fields.
+    private func setUpDecoding() {
+        let value = headers.pairs.lazy.filter { $0.name.lowercased() == "content-encoding" }.map(\.value).joined(separator: ",")
+        switch ContentCoding.codings(in: value) {
+        case .success(let codings) where codings.isEmpty:
+            return  // identity
+        case .success(let codings):
+            decoder = ContentDecoder(codings: codings)
+            if decoder == nil { decodingProblem = ContentDecodingError(message: "cannot create a decoder for \(value)") }
+        case .failure(let problem):
+            decodingProblem = problem
+        }
+        isContentEncoded = true
     }
 }
 
