@@ -31,6 +31,12 @@ struct CrawlCommand: AsyncParsableCommand {
 
     @OptionGroup var options: CrawlOptions
 
+    /// The default entry point, with `--flag -1` joined so that a negative value reaches the flag's
+    /// own range check (see `NegativeNumberArguments`).
+    static func main() async {
+        await main(NegativeNumberArguments.joined(Array(CommandLine.arguments.dropFirst())))
+    }
+
     func run() async throws {
         guard let seeds else {
             throw ValidationError("Missing --seeds <file> (or run `crawl demo` to crawl the bundled demo site).")

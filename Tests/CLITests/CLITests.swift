@@ -42,12 +42,33 @@ struct CLITests {
         (["--seeds", "x", "--bogus"], "--bogus"),
     ])
     func usageErrorsExit64NamingTheFlag(arguments: [String], flag: String) async throws {
+        let result = try await runBesideSeedsFileX(arguments)
+        #expect(result.status == 64, "\(arguments): \(result.stderr)")
+        #expect(result.stderr.contains(flag), "\(arguments): \(result.stderr)")
+    }
+
+    /// argument-parser reads `-1` as an option, so `--host-rate -1` said "Missing value"; the value now
+    /// reaches the flag's own check, whose message names the allowed range.
+    @Test(arguments: [
+        (["--seeds", "x", "--host-rate", "-1"], "--host-rate must be a number of requests per second"),
+        (["--seeds", "x", "--concurrency", "-5"], "--concurrency must be between 1 and 10000 (got -5)"),
+        (["--seeds", "x", "--max-depth", "-1"], "--max-depth must be 0 or more (got -1)"),
+        (["--seeds", "x", "--timeout", "-.5"], "--timeout must be a number of seconds above 0"),
+        (["demo", "--hosts", "-2"], "--hosts must be between 1 and 64"),
+    ])
+    func negativeValuesReachTheFlagsOwnCheck(arguments: [String], message: String) async throws {
+        let result = try await runBesideSeedsFileX(arguments)
+        #expect(result.status == 64, "\(arguments): \(result.stderr)")
+        #expect(result.stderr.contains(message), "\(arguments): \(result.stderr)")
+        #expect(!result.stderr.contains("Missing value"), "\(arguments): \(result.stderr)")
+    }
+
+    /// Runs the binary in a fresh folder holding a seeds file named `x`.
+    private func runBesideSeedsFileX(_ arguments: [String]) async throws -> BinaryRunner.Result {
         let directory = try BinaryRunner.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         try "http://127.0.0.1:9/\n".write(to: directory.appendingPathComponent("x"), atomically: true, encoding: .utf8)
-        let result = try await BinaryRunner.run(arguments, in: directory)
-        #expect(result.status == 64, "\(arguments): \(result.stderr)")
-        #expect(result.stderr.contains(flag), "\(arguments): \(result.stderr)")
+        return try await BinaryRunner.run(arguments, in: directory)
     }
 
     /// `--output` given the seeds file (or a link to it) truncated the seed list; now refused.
