@@ -63,6 +63,10 @@ public final class HTMLLinkExtractor {
     let decoded = ByteBuffer()
     /// Converters for legacy encodings, opened on first use and kept for later documents.
     let iconvDecoder = IconvDecoder()
+    /// Encodes link queries in a legacy document's encoding (see ``QueryEncoder``).
+    private let queryEncoder = QueryEncoder()
+    /// The encoding of the document being extracted.
+    private var documentEncoding = TextEncoding.utf8
 
     /// Creates an extractor that keeps at most `maxLinks` links per document.
     public init(maxLinks: Int = 10_000) {
@@ -96,11 +100,13 @@ public final class HTMLLinkExtractor {
     /// path declines the document.
     func extract(_ body: UnsafeRawBufferPointer, charset: String?, path: ExtractionPath) -> HTMLSummary? {
         state.reset()
+        documentEncoding = .utf8
         // An empty body needs no parser; it counts as fast (libxml2 is not run).
         lastPathWasFast = body.isEmpty
         guard let base = body.baseAddress, !body.isEmpty else { return state.summary() }
         let raw = UnsafeRawBufferPointer(start: base, count: min(body.count, Self.maxBodyBytes))
         let choice = chooseEncoding(raw, headerCharset: charset)
+        documentEncoding = choice.encoding
         let text = UnsafeRawBufferPointer(rebasing: raw[choice.bomLength...])
         // The fast path declined `text` as it is (it need not try again on the same bytes).
         var declinedAsIs = false
@@ -163,11 +169,16 @@ public final class HTMLLinkExtractor {
         return finish()
     }
 
-    /// Releases oversized buffers and returns the summary.
+    /// Releases oversized buffers and returns the summary, its link queries in the document's
+    /// encoding.
     private func finish() -> HTMLSummary {
         scratch.releaseIfLarger(than: Self.maxRetainedScratchBytes)
         decoded.releaseIfLarger(than: Self.maxRetainedScratchBytes)
-        return state.summary()
+        var summary = state.summary()
+        if QueryEncoder.applies(to: documentEncoding) {
+            queryEncoder.encodeQueries(in: &summary, encoding: documentEncoding)
+        }
+        return summary
     }
 
     /// Extracts the summary of one HTML document held in an array.

@@ -12,17 +12,10 @@ import Darwin
 /// sequence (fuzz finding F3: every link after one bad byte in a Shift_JIS page was lost). Here each
 /// invalid sequence becomes one U+FFFD and conversion resumes after it, as browsers decode.
 ///
-/// Converters are opened once per encoding and kept: an extractor is reused for every document
-/// its parse thread handles, and `iconv_open` costs far more than a small page's conversion. The
-/// instance is owned by one ``HTMLLinkExtractor`` and used only on the thread running its
-/// `extract` call (iconv descriptors are not thread-safe); it closes them when released.
+/// Converters are kept for later documents (``IconvConverters``). The instance is owned by one
+/// ``HTMLLinkExtractor`` and used only on the thread running its `extract` call.
 final class IconvDecoder {
-    /// Open converters by iconv name; nil records that glibc lacks the encoding.
-    private var converters: [String: iconv_t?] = [:]
-
-    deinit {
-        for case let converter? in converters.values { iconv_close(converter) }
-    }
+    private let converters = IconvConverters()
 
     /// Whether glibc can convert from `name` (opens, and caches, the converter).
     func canDecode(_ name: String) -> Bool {
@@ -73,12 +66,7 @@ final class IconvDecoder {
     }
 
     private func converter(for name: String) -> iconv_t? {
-        if let cached = converters[name] { return cached }
-        let opened = iconv_open("UTF-8", name)
-        // iconv_open reports failure as (iconv_t)-1.
-        let converter: iconv_t? = opened == iconv_t(bitPattern: -1) ? nil : opened
-        converters[name] = .some(converter)
-        return converter
+        converters.converter(to: "UTF-8", from: name)
     }
 }
 

@@ -32,6 +32,24 @@ struct FetchOutcomeTests {
         #expect(records[server.baseURL + "/big"]?.isFailure == true)
     }
 
+    /// A Shift_JIS page's link `?q=日本` is requested as the browser requests it, with the query in
+    /// Shift_JIS (93 FA 96 7B), not in UTF-8; its path stays UTF-8.
+    @Test(.timeLimit(.minutes(1)))
+    func linkQueriesAreRequestedInThePagesEncoding() async throws {
+        // <a href="/日/s?q=日本">, in Shift_JIS.
+        let page = Array("<a href=\"/".utf8) + [0x93, 0xFA] + Array("/s?q=".utf8) + [0x93, 0xFA, 0x96, 0x7B] + Array("\">x</a>".utf8)
+        let server = try await startServer { request in
+            request.path == "/"
+                ? ServerResponse(headers: [("Content-Type", "text/html; charset=Shift_JIS")], body: .bytes(page))
+                : .html("<title>found</title>")
+        }
+        let (sink, _) = try await runCrawl(seeds: [server.baseURL + "/"])
+        await server.shutdown()
+        let requested = server.stats.log.map(\.uri)
+        #expect(requested.contains("/%E6%97%A5/s?q=%93%FA%96{"), "\(requested)")
+        #expect(sink.byURL()[server.baseURL + "/%E6%97%A5/s?q=%93%FA%96{"]?.title == "found")
+    }
+
     @Test(.timeLimit(.minutes(1)))
     func nonHTMLBodiesAreNotDownloaded() async throws {
         let pdf = [UInt8](repeating: 0x25, count: 8_000_000)
