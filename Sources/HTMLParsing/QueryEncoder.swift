@@ -9,9 +9,9 @@ import Darwin
 /// Encodes the query of a document's links in the document's own encoding, as browsers do.
 ///
 /// HTML parses a document's URLs with the document's encoding as the URL parser's encoding override,
-/// which applies to the query of http(s) (special) URLs: on a Shift_JIS page, `?q=日本` is requested
-/// as `?q=%93%FA%96%7B`, not as the UTF-8 `%E6%97%A5%E6%9C%AC`, and the server, written for
-/// Shift_JIS, expects those bytes. A character the encoding lacks becomes a numeric character
+/// which applies to the query of http(s) (special) URLs: on a Shift_JIS page, `?q=日本` (bytes 93 FA
+/// 96 7B) is requested as `?q=%93%FA%96{`, not as the UTF-8 `%E6%97%A5%E6%9C%AC`, and the server,
+/// written for Shift_JIS, expects those bytes. A character the encoding lacks becomes a numeric character
 /// reference, percent-encoded (`☃` on a windows-1252 page: `%26%239731%3B`). Paths and fragments stay
 /// UTF-8, as do documents in UTF-8 or UTF-16.
 ///
