@@ -14,8 +14,11 @@ public enum RunSummaryFile {
         return output + ".summary.json"
     }
 
+    /// `recordsWritten`: the records the output holds, when fewer than the crawl's (a write failed);
+    /// nil when it holds them all.
     public static func object(
-        _ summary: CrawlSummary, output: String, exitCode: Int32, memoryBudget: ByteBudget? = nil, endedAt: Date
+        _ summary: CrawlSummary, output: String, exitCode: Int32, memoryBudget: ByteBudget? = nil,
+        recordsWritten: Int? = nil, endedAt: Date
     ) -> SummaryJSON {
         let stats = summary.statistics
         let startedAt = endedAt.addingTimeInterval(-summary.elapsed.seconds)
@@ -30,6 +33,7 @@ public enum RunSummaryFile {
             "stop_detail": .stringOrNull(summary.budgetDetail ?? summary.outputError),
             "exit_code": .int(Int(exitCode)),
             "records": .int(stats.records),
+            "records_written": .int(recordsWritten ?? stats.records),
             "by_outcome": .counts(Dictionary(uniqueKeysWithValues: stats.recordsByOutcome.map { ($0.key.rawValue, $0.value) })),
             "by_status_class": .counts(stats.recordsByStatusClass),
             "failures": .int(stats.failures),
@@ -71,9 +75,11 @@ public enum RunSummaryFile {
 
     /// Writes the summary atomically (temporary file, then rename).
     public static func write(
-        _ summary: CrawlSummary, output: String, exitCode: Int32, memoryBudget: ByteBudget? = nil, to path: String
+        _ summary: CrawlSummary, output: String, exitCode: Int32, memoryBudget: ByteBudget? = nil,
+        recordsWritten: Int? = nil, to path: String
     ) throws(AtomicWriteError) {
-        let object = object(summary, output: output, exitCode: exitCode, memoryBudget: memoryBudget, endedAt: Date())
+        let object = object(summary, output: output, exitCode: exitCode, memoryBudget: memoryBudget,
+                            recordsWritten: recordsWritten, endedAt: Date())
         try AtomicFile.write(object.text + [0x0A], to: path)
     }
 }

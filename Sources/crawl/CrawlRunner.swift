@@ -119,6 +119,13 @@ enum CrawlRunner {
             Console.error("\(error)")
             exitCode = ExitStatus.fatal
         }
+        // After a failed write the output holds fewer records than the crawl made (the file is cut back
+        // to its last whole record): the closing line and the summary say how many it holds.
+        let written = writer.recordsWritten
+        let recordsWritten = written < summary.statistics.records ? written : nil
+        if let recordsWritten {
+            Console.error("the output holds \(recordsWritten) of the crawl's \(summary.statistics.records) records")
+        }
         if let store {
             // After the output is closed: every record's done mark is queued ahead of the run's end.
             do {
@@ -130,12 +137,12 @@ enum CrawlRunner {
             await store.close()
         }
         if !options.quiet {
-            logFinished(summary, runID: runID, output: outputPath, exitCode: exitCode.rawValue)
+            logFinished(summary, runID: runID, output: outputPath, exitCode: exitCode.rawValue, recordsWritten: recordsWritten)
         }
         if let summaryPath = RunSummaryFile.path(forOutput: outputPath) {
             do throws(AtomicWriteError) {
                 try RunSummaryFile.write(summary, output: outputPath, exitCode: exitCode.rawValue,
-                                         memoryBudget: fetchSettings.memoryBudget, to: summaryPath)
+                                         memoryBudget: fetchSettings.memoryBudget, recordsWritten: recordsWritten, to: summaryPath)
             } catch {
                 Console.error("cannot write the summary \(summaryPath): \(error.reason)")
                 exitCode = ExitStatus.fatal
@@ -175,17 +182,21 @@ enum CrawlRunner {
         return plan
     }
 
-    private static func logFinished(_ summary: CrawlSummary, runID: String, output: String, exitCode: Int32) {
+    private static func logFinished(_ summary: CrawlSummary, runID: String, output: String, exitCode: Int32, recordsWritten: Int?) {
         let stats = summary.statistics
         var human = SummaryText.line(summary)
-        if output != "-" { human += "\ncrawl: records written to \(output)" }
+        if output != "-" {
+            let which = recordsWritten.map { "\($0) of the \(stats.records) records" } ?? "records"
+            human += "\ncrawl: \(which) written to \(output)"
+        }
         RunLog.event(
             "crawl finished",
             [("run_id", runID), ("records", "\(stats.records)"), ("failures", "\(stats.failures)"),
              ("urls_per_second", String(format: "%.1f", summary.pagesPerSecond)),
              ("seconds", String(format: "%.2f", summary.elapsed.seconds)), ("stop_reason", summary.stopReason.rawValue),
              ("queued_left", "\(summary.queuedAtStop)"), ("exit_code", "\(exitCode)"), ("output", output)]
-                + (summary.budgetDetail.map { [("stop_detail", $0)] } ?? []),
+                + (summary.budgetDetail.map { [("stop_detail", $0)] } ?? [])
+                + (recordsWritten.map { [("records_written", "\($0)")] } ?? []),
             human: human)
     }
 

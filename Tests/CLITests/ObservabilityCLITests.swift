@@ -81,6 +81,10 @@ struct ObservabilityCLITests {
         func value(_ sample: String) -> Double? {
             metrics.split(separator: "\n").first { $0.hasPrefix(sample + " ") }.flatMap { Double($0.split(separator: " ").last!) }
         }
+        // Every record reached the output: it holds as many lines as the summary's records.
+        let lines = try String(contentsOf: directory.appendingPathComponent("out.jsonl"), encoding: .utf8).split(separator: "\n").count
+        #expect(summary["records"] as? Int == lines)
+        #expect(summary["records_written"] as? Int == lines)
         let byOutcome = try #require(summary["by_outcome"] as? [String: Int])
         for (outcome, count) in byOutcome {
             #expect(value("crawl_records_total{outcome=\"\(outcome)\"}") == Double(count), "\(outcome)")

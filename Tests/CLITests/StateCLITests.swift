@@ -149,7 +149,16 @@ struct StateCLITests {
         #expect(third.stderr.contains("File too large"), "\(third.stderr)")
         let plainSize = (try FileManager.default.attributesOfItem(atPath: plain.path)[.size] as? Int) ?? -1
         #expect(plainSize > 0 && plainSize <= limit)
-        #expect(try Self.records(at: plain).count > 10)
+        let plainRecords = try Self.records(at: plain)
+        #expect(plainRecords.count > 10)
+        // The summary and stderr say how many records the file holds, not only how many the crawl
+        // made (the summary's `records` counted records the file did not hold).
+        let summaryData = try Data(contentsOf: URL(fileURLWithPath: plain.path + ".summary.json"))
+        let summary = try #require(try JSONSerialization.jsonObject(with: summaryData) as? [String: Any])
+        let made = try #require(summary["records"] as? Int)
+        #expect(summary["records_written"] as? Int == plainRecords.count)
+        #expect(made > plainRecords.count)
+        #expect(third.stderr.contains("the output holds \(plainRecords.count) of the crawl's \(made) records"), "\(third.stderr)")
     }
 
     /// Hostile scenario D2.

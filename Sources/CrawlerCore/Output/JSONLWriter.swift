@@ -14,6 +14,9 @@ public final class JSONLWriter: RecordSink, @unchecked Sendable {
     private let condition = NSCondition()
     private var pending: [UInt8] = []
     private var pendingMarks: [JournalMark] = []
+    /// Records in `pending`, and records whose lines reached the output (both under `condition`).
+    private var pendingRecords = 0
+    private var writtenRecords = 0
     private var isClosed = false
     private var writeError: (any Error)?
     private var closeWaiter: CheckedContinuation<Void, Never>?
@@ -114,6 +117,15 @@ public final class JSONLWriter: RecordSink, @unchecked Sendable {
         return writeError
     }
 
+    /// Records whose lines the output holds: all of them once `finish` returned, unless a write failed,
+    /// when the records of the failed batch and of those after it are not there (the file is cut back
+    /// to its last whole record).
+    public var recordsWritten: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return writtenRecords
+    }
+
     /// Above this many buffered bytes, producers wait for the writer thread (a stalled disk slows the
     /// crawl instead of growing memory). The writer runs on its own thread, so the wait always ends
     /// once the disk takes the bytes.
@@ -128,6 +140,7 @@ public final class JSONLWriter: RecordSink, @unchecked Sendable {
             condition.wait()
         }
         pending.append(contentsOf: line)
+        pendingRecords += 1
         if journal != nil, let mark = record.journalMark { pendingMarks.append(mark) }
         if pending.count >= flushThreshold { condition.broadcast() }
         condition.unlock()
@@ -160,6 +173,8 @@ public final class JSONLWriter: RecordSink, @unchecked Sendable {
             }
             swap(&batch, &pending)
             swap(&marks, &pendingMarks)
+            let batchRecords = pendingRecords
+            pendingRecords = 0
             let closing = isClosed
             condition.broadcast()  // producers waiting for room (see `maxPendingBytes`)
             condition.unlock()
@@ -183,6 +198,9 @@ public final class JSONLWriter: RecordSink, @unchecked Sendable {
                     condition.unlock()
                 } else if failure == nil {  // (after a failure, writeAll drops batches unwritten)
                     written += Int64(batch.count)
+                    condition.lock()
+                    writtenRecords += batchRecords
+                    condition.unlock()
                     if let startWriteback, written - writebackFrom >= Self.writebackChunk {
                         startWriteback(descriptor, writebackFrom, written - writebackFrom)
                         writebackFrom = written
