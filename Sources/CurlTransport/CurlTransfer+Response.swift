@@ -34,9 +34,11 @@ extension CurlTransfer {
             }
         }
         // A content coding that stopped before its end: the HTTP framing was intact (or the connection
-        // closed a body without a length), but the body is not all there.
+        // closed a body without a length), but the body is not all there. That is a partial body, as a
+        // connection cut before its Content-Length is (and, like it, worth trying again), not a corrupt
+        // stream.
         if failure == nil, result == CURLE_OK, !truncated, let problem = decoder?.unfinished() {
-            failure = TransferError(code: .decodeError, message: problem.message)
+            failure = TransferError(code: .partialBody, message: problem.message)
         }
         let dns = easy.infoOffset(CURLINFO_NAMELOOKUP_TIME_T)
         let appConnect = easy.infoOffset(CURLINFO_APPCONNECT_TIME_T)

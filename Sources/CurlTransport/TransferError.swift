@@ -30,7 +30,8 @@ public struct TransferError: Error, Sendable, Equatable, CustomStringConvertible
         public static let tlsError = Code(.tlsError)
         /// The body (raw or decoded) or the header block exceeded its cap.
         public static let tooLarge = Code(.tooLarge)
-        /// The connection ended before the announced body length.
+        /// The connection ended before the announced body length, or a content-coded body's stream
+        /// stopped before its end.
         public static let partialBody = Code(.partialBody)
         /// The server spoke broken HTTP (or HTTP/2), or an unsupported scheme was used.
         public static let protocolError = Code(.protocolError)

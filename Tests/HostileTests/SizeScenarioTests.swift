@@ -130,13 +130,17 @@ struct SizeScenarioTests {
         let urls = ["/crc", "/block", "/truncated", "/notgzip"].map { server.baseURL + $0 }
         let run = try await Scenario.run(seeds: urls)
         await server.shutdown()
-        for url in urls {
+        for url in [urls[0], urls[1], urls[3]] {
             #expect(run.outcome(url) == .decodeError, "\(url)")
         }
         // A member cut after its first 30 bytes (the stored block's data incomplete, no trailer) with
         // its HTTP framing intact: libcurl 7.88 delivered it as a short page, recorded ok; crawl now
-        // decodes bodies itself and checks that the stream ended.
+        // decodes bodies itself and checks that the stream ended. The body is incomplete, not corrupt:
+        // partial_body, which is retried like a connection cut short.
+        #expect(run.outcome(urls[2]) == .partialBody)
         #expect(run.record(urls[2])?.error?.contains("the gzip stream ends early") == true)
+        #expect((run.record(urls[2])?.attempts ?? 0) > 1, "retried")
+        #expect(run.record(urls[0])?.attempts == 1, "a corrupt stream is not retried")
         #expect(server.stats.hits("/never") == 0)
     }
 
