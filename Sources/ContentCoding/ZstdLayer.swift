@@ -43,7 +43,7 @@ final class ZstdLayer: DecodingLayer {
             if frameEnded {
                 // Frames may be concatenated; bytes that cannot begin one end the body.
                 guard source.pos < source.size else { return true }
-                guard Self.mayStartFrame(input[source.pos]) else {
+                guard Self.isMagicPrefix([input[source.pos]]) else {
                     ignoresRest = true
                     return true
                 }
@@ -97,9 +97,10 @@ final class ZstdLayer: DecodingLayer {
         throw ContentDecodingError(message: "zstd: the frame declares \(declared) bytes and holds \(frameOutput)")
     }
 
-    /// Whether `bytes` (a frame's first bytes) can begin a frame of RFC 8878: libzstd also decodes the
-    /// legacy formats of zstd before 1.0 (magic 0xFD2FB51E-0xFD2FB527), but only when their magic
-    /// arrives in one piece, and HTTP's zstd coding is the RFC's format alone.
+    /// Whether `bytes` (a frame's first bytes) can begin a frame of RFC 8878 (magic 0xFD2FB528) or a
+    /// skippable frame (0x184D2A5?), both little-endian. libzstd also decodes the legacy formats of
+    /// zstd before 1.0 (magic 0xFD2FB51E-0xFD2FB527), but only when their magic arrives in one piece,
+    /// and HTTP's zstd coding is the RFC's format alone.
     private static func isMagicPrefix(_ bytes: [UInt8]) -> Bool {
         let frame: [UInt8] = [0x28, 0xB5, 0x2F, 0xFD], skippable: [UInt8] = [0x50, 0x2A, 0x4D, 0x18]
         for (index, byte) in bytes.prefix(4).enumerated() {
@@ -108,11 +109,5 @@ final class ZstdLayer: DecodingLayer {
             if bytes[0] == 0x28 ? !matchesFrame : !matchesSkippable { return false }
         }
         return true
-    }
-
-    /// A frame starts with the magic number 0xFD2FB528, a skippable frame with 0x184D2A5?, both
-    /// little-endian: their first byte is 0x28 or 0x50...0x5F.
-    private static func mayStartFrame(_ byte: UInt8) -> Bool {
-        byte == 0x28 || byte & 0xF0 == 0x50
     }
 }

@@ -29,14 +29,14 @@ final class CurlTransfer {
     private var headerBytes = 0
     /// Set once a final (non-1xx) header block ended; later header lines are trailers.
     private(set) var headersComplete = false
-    /// The final header block has a Content-Encoding other than identity: the body passes `decoder`
-    /// (libcurl's own decoding is off), and raw and decoded byte counts differ.
-    private var isContentEncoded = false
     /// Decodes the body's codings; nil without any.
     private(set) var decoder: ContentDecoder?
     /// Why the codings cannot be decoded (unknown, or too many); reported at the first body byte, so an
     /// empty body under them is still a response.
     private var decodingProblem: ContentDecodingError?
+    /// The final header block has a Content-Encoding other than identity: the body passes `decoder`
+    /// (libcurl's own decoding is off), and raw and decoded byte counts differ.
+    private var isContentEncoded: Bool { decoder != nil || decodingProblem != nil }
     /// Body bytes as received, before decoding (a content-encoded body only).
     private var rawReceived: Int64 = 0
     /// Why we aborted the transfer from a callback; takes precedence over curl's resulting code.
@@ -339,7 +339,6 @@ final class CurlTransfer {
             parsedStatus = HeaderLine.status(text)
             headers.removeAll()
             headersComplete = false
-            isContentEncoded = false
             decoder = nil
             decodingProblem = nil
             return line.count
@@ -383,7 +382,7 @@ final class CurlTransfer {
 extension CurlTransfer {
     /// At the end of the final header block: the decoder for its Content-Encoding fields.
     private func setUpDecoding() {
-        let value = headers.pairs.lazy.filter { $0.name.lowercased() == "content-encoding" }.map(\.value).joined(separator: ",")
+        let value = headers.values(named: "content-encoding").joined(separator: ",")
         switch ContentCoding.codings(in: value) {
         case .success(let codings) where codings.isEmpty:
             return  // identity
@@ -393,7 +392,6 @@ extension CurlTransfer {
         case .failure(let problem):
             decodingProblem = problem
         }
-        isContentEncoded = true
     }
 }
 

@@ -38,6 +38,16 @@ public struct HeaderFields: Sendable {
         return string(field.valueStart, field.valueEnd)
     }
 
+    /// The values of every field named `name` (ASCII case-insensitive), in arrival order: a list
+    /// header sent as several fields.
+    func values(named name: String) -> [String] {
+        var name = name
+        let matching = name.withUTF8 { wanted in
+            bytes.withUnsafeBufferPointer { bytes in fields.filter { Self.field($0, isNamed: wanted, in: bytes) } }
+        }
+        return matching.map { string($0.valueStart, $0.valueEnd) }
+    }
+
     /// Whether a field named `name` (ASCII case-insensitive) is present.
     public func contains(named name: String) -> Bool {
         first(named: name) != nil
@@ -96,18 +106,21 @@ public struct HeaderFields: Sendable {
         var name = name
         return name.withUTF8 { wanted -> Field? in
             bytes.withUnsafeBufferPointer { bytes -> Field? in
-                for field in fields where field.nameEnd - field.nameStart == wanted.count {
-                    var index = 0
-                    var start = field.nameStart
-                    while index < wanted.count, Self.lower(bytes[start]) == Self.lower(wanted[index]) {
-                        index += 1
-                        start += 1
-                    }
-                    if index == wanted.count { return field }
-                }
-                return nil
+                fields.first { Self.field($0, isNamed: wanted, in: bytes) }
             }
         }
+    }
+
+    /// Whether `field`'s name is `wanted`, ASCII case-insensitively (lengths compared first).
+    private static func field(_ field: Field, isNamed wanted: UnsafeBufferPointer<UInt8>, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard field.nameEnd - field.nameStart == wanted.count else { return false }
+        var index = 0
+        var start = field.nameStart
+        while index < wanted.count, lower(bytes[start]) == lower(wanted[index]) {
+            index += 1
+            start += 1
+        }
+        return index == wanted.count
     }
 
     private func string(_ start: Int, _ end: Int) -> String {

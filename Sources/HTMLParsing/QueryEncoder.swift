@@ -89,12 +89,13 @@ final class QueryEncoder {
 
     private func appendEscaped(_ byte: UInt8, to out: inout [UInt8]) {
         if byte >= 0x80 || byte == UInt8(ascii: "#") {
-            let hex: [UInt8] = Array("0123456789ABCDEF".utf8)
-            out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+            out += [UInt8(ascii: "%"), Self.hexDigits[Int(byte >> 4)], Self.hexDigits[Int(byte & 0x0F)]]
         } else {
             out.append(byte)
         }
     }
+
+    private static let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
 
     /// Writes the bytes that return a stateful encoding (ISO-2022-JP) to its initial, ASCII state.
     private func flushShiftState(_ converter: iconv_t, into out: inout [UInt8]) {
