@@ -69,6 +69,24 @@ struct CrawlerPolitenessTests {
         #expect(fetcher.hits["http://a.test/"] == nil)
     }
 
+    /// The robots.txt request is a request to the host: its Crawl-delay spaces the first page from
+    /// it, not only the pages from each other, although the crawl's own rate is unlimited.
+    @Test(.timeLimit(.minutes(1)))
+    func crawlDelayCountsTheRobotsTxtRequest() async {
+        let pages: [String: FakePage] = [
+            "http://a.test/robots.txt": .robots("User-agent: *", "Crawl-delay: 0.4"),
+            "http://a.test/": .html("/x"),
+            "http://a.test/x": .html(),
+        ]
+        let (sink, fetcher, _) = await crawl(pages, seeds: ["http://a.test/"]) { Self.polite(&$0) }
+        #expect(sink.all.map(\.outcome) == [.ok, .ok])
+        let log = fetcher.log
+        #expect(log.map(\.href) == ["http://a.test/robots.txt", "http://a.test/", "http://a.test/x"])
+        for (earlier, later) in zip(log, log.dropFirst()) {
+            #expect(later.at - earlier.at >= .milliseconds(395), "\(earlier.href) -> \(later.href): \(later.at - earlier.at)")
+        }
+    }
+
     @Test func transientFailuresAreRetriedWithinTheBudget() async {
         var flaky = FakePage.html("title:flaky")
         flaky.script = [.failing(.timeout), .failing(.connectionReset)]

@@ -29,6 +29,34 @@ struct PolitenessTests {
         #expect(bucket.nextAvailable(now: .zero) == .seconds(2))
     }
 
+    /// A rate set after a request (a Crawl-delay read from the robots.txt just fetched) spaces the
+    /// next request from that one, even when the bucket was unlimited or had tokens to spare.
+    @Test func aTighterRateCountsTheRequestBeforeIt() {
+        func near(_ instant: Duration, _ expected: Duration) -> Bool {
+            abs((instant - expected).seconds) < 1e-6 || instant == expected
+        }
+        var unlimited = TokenBucket(rate: 0, burst: 1, now: .zero)
+        unlimited.take(now: .milliseconds(100))  // the robots.txt request
+        unlimited.reconfigure(rate: 0.5, burst: 1, now: .milliseconds(300))
+        #expect(near(unlimited.nextAvailable(now: .milliseconds(300)), .milliseconds(2100)))
+
+        var generous = TokenBucket(rate: 10, burst: 4, now: .zero)
+        generous.take(now: .zero)  // 3 tokens left, and a full bucket again by 200 ms
+        generous.tokenUsed(at: .milliseconds(50))  // the request really started at 50 ms
+        generous.reconfigure(rate: 1, burst: 1, now: .milliseconds(200))
+        #expect(near(generous.nextAvailable(now: .milliseconds(200)), .milliseconds(1050)))
+
+        // A bucket that never served a request keeps its level.
+        var fresh = TokenBucket(rate: 0, burst: 1, now: .zero)
+        fresh.reconfigure(rate: 0.5, burst: 1, now: .zero)
+        #expect(fresh.nextAvailable(now: .zero) == .zero)
+        // A looser rate is not held back further than the level it carries over.
+        var recovering = TokenBucket(rate: 1, burst: 1, now: .zero)
+        recovering.take(now: .zero)
+        recovering.reconfigure(rate: 10, burst: 3, now: .milliseconds(100))
+        #expect(near(recovering.nextAvailable(now: .milliseconds(100)), .milliseconds(190)))
+    }
+
     @Test func schedulerSpacesEachHostByItsRateAndServesOthersMeanwhile() {
         var scheduler = HostScheduler<String>(hostConcurrency: 10, rate: 5, burst: 1)
         for index in 0..<3 {

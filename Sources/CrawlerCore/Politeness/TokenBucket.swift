@@ -7,6 +7,9 @@ public struct TokenBucket: Sendable, Equatable {
     public private(set) var burst: Double
     private var tokens: Double
     private var updatedAt: Duration
+    /// When the last token was used (unlimited buckets record it too), so a rate set later is
+    /// measured from the request before it: see `reconfigure`.
+    private var lastUsedAt: Duration?
 
     /// A bucket that starts full at `now`.
     public init(rate: Double, burst: Double, now: Duration = .zero) {
@@ -29,6 +32,7 @@ public struct TokenBucket: Sendable, Equatable {
     /// Takes one token at `now` (which should be at or after `nextAvailable(now:)`; a token taken
     /// early leaves the bucket in debt, delaying the next one).
     public mutating func take(now: Duration) {
+        lastUsedAt = max(lastUsedAt ?? now, now)
         if isUnlimited { return }
         tokens = level(at: now) - 1
         updatedAt = max(updatedAt, now)
@@ -38,6 +42,7 @@ public struct TokenBucket: Sendable, Equatable {
     /// started late): no refill is credited for the time in between, so the next token is measured from
     /// the real start.
     public mutating func tokenUsed(at now: Duration) {
+        lastUsedAt = max(lastUsedAt ?? now, now)
         if isUnlimited { return }
         updatedAt = max(updatedAt, now)
     }
@@ -50,13 +55,20 @@ public struct TokenBucket: Sendable, Equatable {
         return current >= burst ? now : now + .seconds((burst - current) / rate)
     }
 
-    /// Changes the rate and burst, keeping the tokens accumulated so far (capped to the new burst).
+    /// Changes the rate and burst, keeping the tokens accumulated so far (capped to the new burst),
+    /// but no more than a bucket of the new rate would hold had it served the last request: a host's
+    /// Crawl-delay, learnt from its robots.txt, spaces its first page from the robots.txt request (a
+    /// request to the host like any other), even when the crawl's own rate is unlimited.
     public mutating func reconfigure(rate newRate: Double, burst newBurst: Double, now: Duration) {
         tokens = level(at: now)
         updatedAt = max(updatedAt, now)
         rate = max(0, newRate)
         burst = max(1, newBurst)
         tokens = min(tokens, burst)
+        if rate > 0, let lastUsedAt {
+            let sinceLast = now > lastUsedAt ? (now - lastUsedAt).seconds : 0
+            tokens = min(tokens, burst - 1 + sinceLast * rate)
+        }
     }
 
     private func level(at now: Duration) -> Double {
