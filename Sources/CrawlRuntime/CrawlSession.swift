@@ -13,6 +13,7 @@ public enum CrawlSession {
         settings.trustedHosts.formUnion(configuration.seeds.compactMap(\.host))
         let fetcher = try CurlFetcher(settings: settings)
         let parseThreadNice = max(0, settings.ioPriority)
+        let robotsAgent = configuration.politeness.robotsAgent
         let crawler = Crawler(configuration: configuration, fetcher: fetcher, makeParser: {
             // On the parse thread, as it starts: it yields to the curl thread (`--io-priority`). As a
             // batch thread it also no longer preempts the curl thread when a page wakes it: without
@@ -22,7 +23,7 @@ public enum CrawlSession {
                 ThreadPriority.renice(by: parseThreadNice)
                 ThreadPriority.runAsBatch()
             }
-            return LibXML2PageParser()
+            return LibXML2PageParser(robotsAgent: robotsAgent)
         }, sink: sink, resume: resume)
         control?.attach(crawler)
         let summary = await crawler.run()

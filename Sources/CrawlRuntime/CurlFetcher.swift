@@ -78,13 +78,19 @@ public final class CurlFetcher: Fetcher {
                 outcome: .protocolError, message: "status \(response.status) is outside 100-599",
                 status: response.status, contentType: contentType, bytes: 0, timings: timings))
         }
-        return .success(FetchResponse(
+        let bodySkipped = response.error?.code == .bodySkipped
+        var fetched = FetchResponse(
             status: response.status, contentType: contentType, location: response.header("Location"),
-            body: response.body, bodySkipped: response.error?.code == .bodySkipped,
+            body: response.body, bodySkipped: bodySkipped,
             retryAfter: response.header("Retry-After"), timings: timings,
             lease: response.heldBytes > 0 ? settings.memoryBudget.map { BodyLease(budget: $0, bytes: response.heldBytes) } : nil,
             etag: request.keepsValidators ? response.header("ETag").flatMap(Self.safeHeaderValue) : nil,
-            lastModified: request.keepsValidators ? response.header("Last-Modified").flatMap(Self.safeHeaderValue) : nil))
+            lastModified: request.keepsValidators ? response.header("Last-Modified").flatMap(Self.safeHeaderValue) : nil)
+        // Only a page whose links may be followed needs them.
+        if (200...299).contains(response.status), !bodySkipped, !request.isRobots {
+            fetched.robotsTags = response.headers("X-Robots-Tag")
+        }
+        return .success(fetched)
     }
 
     /// A validator a server sent, fit to be sent back in a header: visible ASCII and spaces only, at

@@ -7,9 +7,10 @@ import HTMLParsing
 public final class LibXML2PageParser: PageParser {
     private let extractor: HTMLLinkExtractor
 
-    public init(maxLinks: Int = 10_000) {
+    /// `robotsAgent`: the crawler's product token, a `<meta>` name obeyed as `robots` is.
+    public init(maxLinks: Int = 10_000, robotsAgent: String? = nil) {
         HTMLParsing.initialize()
-        extractor = HTMLLinkExtractor(maxLinks: maxLinks)
+        extractor = HTMLLinkExtractor(maxLinks: maxLinks, robotsAgent: robotsAgent)
     }
 
     public func parse(_ body: [UInt8], charset: String?) -> ParsedPage {

@@ -40,7 +40,7 @@ public struct HeaderFields: Sendable {
 
     /// The values of every field named `name` (ASCII case-insensitive), in arrival order: a list
     /// header sent as several fields.
-    func values(named name: String) -> [String] {
+    public func values(named name: String) -> [String] {
         var name = name
         let matching = name.withUTF8 { wanted in
             bytes.withUnsafeBufferPointer { bytes in fields.filter { Self.field($0, isNamed: wanted, in: bytes) } }

@@ -59,4 +59,9 @@ public struct TransferResponse: Sendable {
     public func header(_ name: String) -> String? {
         fields.value(named: name)
     }
+
+    /// Every header named `name` (ASCII case-insensitive), in arrival order.
+    public func headers(_ name: String) -> [String] {
+        fields.values(named: name)
+    }
 }

@@ -28,8 +28,12 @@ final class ExtractionState {
     /// Open `<svg>` elements: an SVG `<title>` is a tooltip, not the document title.
     private var svgDepth = 0
 
-    init(maxLinks: Int) {
+    /// The crawler's product token, lower-cased: a `<meta>` of this name is read as `robots` is.
+    private let robotsAgent: [UInt8]
+
+    init(maxLinks: Int, robotsAgent: String? = nil) {
         self.maxLinks = max(0, maxLinks)
+        self.robotsAgent = (robotsAgent ?? "").utf8.map(ASCIIBytes.lower)
     }
 
     func reset() {
@@ -114,7 +118,7 @@ final class ExtractionState {
         httpEquiv: UnsafeBufferPointer<UInt8>?,
         content: UnsafeBufferPointer<UInt8>
     ) {
-        if let name, ASCIIBytes.equals(ASCIIBytes.trimmed(name), "robots") {
+        if let name, ASCIIBytes.equals(ASCIIBytes.trimmed(name), "robots") || namesRobotsAgent(ASCIIBytes.trimmed(name)) {
             let directives = RobotsDirectives(content)
             foundRobots(nofollow: directives.nofollow, noindex: directives.noindex)
         }
@@ -126,6 +130,10 @@ final class ExtractionState {
         if ASCIIBytes.equals(equiv, "refresh"), let target = MetaRefresh.url(in: content) {
             addLink(target, kind: .refresh, nofollow: false)
         }
+    }
+
+    private func namesRobotsAgent(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        !robotsAgent.isEmpty && name.count == robotsAgent.count && zip(name, robotsAgent).allSatisfy { ASCIIBytes.lower($0) == $1 }
     }
 
     /// Whether a `<title>` outside `<svg>` has started (the fast path bails on `<svg>` before it).

@@ -68,10 +68,12 @@ public final class HTMLLinkExtractor {
     /// The encoding of the document being extracted.
     private var documentEncoding = TextEncoding.utf8
 
-    /// Creates an extractor that keeps at most `maxLinks` links per document.
-    public init(maxLinks: Int = 10_000) {
+    /// Creates an extractor that keeps at most `maxLinks` links per document. `robotsAgent`, the
+    /// crawler's product token (`crawl`), is a `<meta>` name obeyed as `robots` is, as search
+    /// engines obey `<meta name=googlebot>`.
+    public init(maxLinks: Int = 10_000, robotsAgent: String? = nil) {
         HTMLParsing.initialize()
-        state = ExtractionState(maxLinks: maxLinks)
+        state = ExtractionState(maxLinks: maxLinks, robotsAgent: robotsAgent)
         handler = SAXCallbacks.makeHandler()
     }
 

@@ -50,6 +50,38 @@ struct FetchOutcomeTests {
         #expect(sink.byURL()[server.baseURL + "/%E6%97%A5/s?q=%93%FA%96{"]?.title == "found")
     }
 
+    /// A page whose `X-Robots-Tag` (for every agent, or for `crawl`) or `<meta name=crawl>` says
+    /// nofollow has its links counted, not followed; rules for another agent do not apply.
+    @Test(.timeLimit(.minutes(1)))
+    func xRobotsTagAndMetaForTheCrawlerKeepLinksUnfollowed() async throws {
+        let server = try await startServer { request in
+            func page(_ links: [String], _ headers: [(String, String)] = [], head: String = "") -> ServerResponse {
+                ServerResponse(headers: [("Content-Type", "text/html")] + headers,
+                               body: .bytes(Array((head + links.map { "<a href=\($0)>\($0)</a>" }.joined()).utf8)))
+            }
+            switch request.path {
+            case "/all": return page(["/a1", "/a2"], [("X-Robots-Tag", "noarchive"), ("X-Robots-Tag", "nofollow")])
+            case "/ours": return page(["/b1"], [("X-Robots-Tag", "googlebot: noindex, crawl: nofollow")])
+            case "/theirs": return page(["/c1"], [("X-Robots-Tag", "googlebot: nofollow")])
+            case "/meta": return page(["/d1"], head: "<meta name=Crawl content=\"noindex,nofollow\">")
+            case "/a1", "/a2", "/b1", "/c1", "/d1": return .html("<title>leaf</title>")
+            default: return nil
+            }
+        }
+        let seeds = ["/all", "/ours", "/theirs", "/meta"].map { server.baseURL + $0 }
+        let (sink, _) = try await runCrawl(seeds: seeds)
+        await server.shutdown()
+        let requested = Set(server.stats.log.map(\.path))
+        #expect(requested.isDisjoint(with: ["/a1", "/a2", "/b1", "/d1"]), "\(requested.sorted())")
+        #expect(requested.contains("/c1"))
+        let records = sink.byURL()
+        #expect(records[server.baseURL + "/all"]?.linksDropped?.nofollow == 2)
+        #expect(records[server.baseURL + "/ours"]?.linksDropped?.nofollow == 1)
+        #expect(records[server.baseURL + "/meta"]?.linksDropped?.nofollow == 1)
+        #expect(records[server.baseURL + "/theirs"]?.linksEnqueued == 1)
+        #expect(records[server.baseURL + "/c1"]?.outcome == .ok)
+    }
+
     @Test(.timeLimit(.minutes(1)))
     func nonHTMLBodiesAreNotDownloaded() async throws {
         let pdf = [UInt8](repeating: 0x25, count: 8_000_000)

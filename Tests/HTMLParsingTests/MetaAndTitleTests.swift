@@ -1,4 +1,4 @@
-import HTMLParsing
+@testable import HTMLParsing
 import Testing
 
 @Suite("Meta robots, charset and title")
@@ -21,6 +21,25 @@ struct MetaAndTitleTests {
         let summary = summarize(html)
         #expect(summary.robotsNofollow == nofollow)
         #expect(summary.robotsNoindex == noindex)
+    }
+
+    /// A `<meta>` named for the crawler's product token is read as `robots` is, on both paths.
+    @Test(arguments: [
+        ("<meta name=crawl content=nofollow>", true),
+        ("<meta name=\"CRAWL\" content=\"noindex, none\">", true),
+        ("<meta name=crawl content=noindex>", false),
+        ("<meta name=googlebot content=nofollow>", false),
+        ("<meta name=crawler content=nofollow>", false),
+        ("<meta name=craw content=nofollow>", false),
+    ])
+    func metaNamedForTheCrawler(html: String, nofollow: Bool) throws {
+        let bytes = Array((html + "<a href=/x>x</a>").utf8)
+        let fast = try #require(HTMLLinkExtractor(robotsAgent: "crawl").extract(bytes, charset: nil, path: .fastPathOnly))
+        let libxml2 = try #require(HTMLLinkExtractor(robotsAgent: "crawl").extract(bytes, charset: nil, path: .libxml2Only))
+        #expect(fast.robotsNofollow == nofollow)
+        #expect(libxml2.robotsNofollow == nofollow)
+        // Without an agent, only `robots` is read.
+        #expect(HTMLLinkExtractor().extract(bytes, charset: nil).robotsNofollow == false)
     }
 
     @Test func declaredCharset() {

@@ -21,7 +21,10 @@ extension Crawler {
         let response = work.response
         let job = work.job
         let charset = response.contentType.flatMap(ContentType.charset)
-        let page = thread.parser.parse(response.body, charset: charset)
+        var page = thread.parser.parse(response.body, charset: charset)
+        if !response.robotsTags.isEmpty, XRobotsTag.forbidsFollowing(response.robotsTags, agent: configuration.politeness.robotsAgent) {
+            page.nofollow = true
+        }
         let hash = ContentHash.of(response.body)
         // The body is done with: its memory-budget bytes go back before the links are admitted.
         response.lease?.release()

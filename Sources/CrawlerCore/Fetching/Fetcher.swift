@@ -47,6 +47,9 @@ public struct FetchResponse: Sendable {
     /// Validators for a later conditional re-fetch.
     public var etag: String?
     public var lastModified: String?
+    /// The `X-Robots-Tag` fields of a 2xx response whose body was read, in arrival order (usually
+    /// none).
+    public var robotsTags: [String] = []
     public var timings: FetchTimings
     /// The memory-budget bytes held for `body`; released when the crawl is done with it.
     public var lease: BodyLease?

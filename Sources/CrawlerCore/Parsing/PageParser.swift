@@ -16,7 +16,8 @@ public struct ParsedPage: Sendable {
     public var links: [ParsedLink]
     /// The first `<base href>`, unresolved.
     public var baseHref: String?
-    /// `<meta name=robots content=nofollow>` (or `none`): no link of the page is followed.
+    /// `<meta name=robots content=nofollow>` (or `none`, or a meta named for the crawler), or the
+    /// response's `X-Robots-Tag`: no link of the page is followed.
     public var nofollow: Bool
     /// Links the parser found beyond its own cap and did not return (counted as `outlink_cap`).
     public var linksTruncated: Int

@@ -1,3 +1,5 @@
+import RobotsTxt
+
 /// How gently the crawl treats each host. A host is scheme + host + port, the key robots.txt uses.
 public struct PolitenessSettings: Sendable {
     /// Requests per second per host (token refill rate); 0 = unlimited.
@@ -7,7 +9,12 @@ public struct PolitenessSettings: Sendable {
     /// Fetch and obey each host's robots.txt (RFC 9309).
     public var obeyRobots: Bool
     /// The name matched against robots.txt user-agent lines (its product token is used).
-    public var robotsUserAgent: String
+    public var robotsUserAgent: String {
+        didSet { robotsAgent = RobotsTxt.productToken(of: robotsUserAgent) }
+    }
+    /// The product token of `robotsUserAgent` (`crawl` of `crawl/0.1`): the agent name robots.txt
+    /// groups, `X-Robots-Tag` rules and `<meta>` names are matched against. Nil when it has none.
+    public private(set) var robotsAgent: String?
     /// The largest robots.txt Crawl-delay honoured, in seconds; hosts asking more are skipped.
     public var maxCrawlDelay: Double
     /// Retries of transient failures (timeouts, resets, 5xx, 429) per URL.
@@ -28,6 +35,7 @@ public struct PolitenessSettings: Sendable {
         self.hostBurst = max(1, hostBurst)
         self.obeyRobots = obeyRobots
         self.robotsUserAgent = robotsUserAgent
+        robotsAgent = RobotsTxt.productToken(of: robotsUserAgent)
         self.maxCrawlDelay = max(0, maxCrawlDelay)
         self.retries = max(0, retries)
         self.retryBaseDelay = retryBaseDelay
