@@ -49,6 +49,28 @@ struct CrawlerPolitenessTests {
         #expect(summary.statistics.robotsFailures == 3)
     }
 
+    /// A robots.txt answering 503 with Retry-After is asked again after that long, not after the
+    /// backoff (10 ms here), and its host is slowed as for a page's 503.
+    @Test(.timeLimit(.minutes(1)))
+    func robotsTxtThrottlingHonoursRetryAfter() async {
+        var robots = FakePage.robots("User-agent: *", "Disallow: /private")
+        robots.script = [.status(503, retryAfter: "1")]
+        let pages: [String: FakePage] = [
+            "http://a.test/robots.txt": robots,
+            "http://a.test/": .html("/x", "/private/y"),
+            "http://a.test/x": .html(),
+        ]
+        let (sink, fetcher, summary) = await crawl(pages, seeds: ["http://a.test/"]) { Self.polite(&$0) }
+        #expect(sink.byURL().mapValues(\.outcome) == ["http://a.test/": .ok, "http://a.test/x": .ok, "http://a.test/private/y": .robotsDisallowed])
+        let log = fetcher.log
+        #expect(log.map(\.href) == ["http://a.test/robots.txt", "http://a.test/robots.txt", "http://a.test/", "http://a.test/x"])
+        guard log.count == 4 else { return }
+        #expect(log[1].at - log[0].at >= .milliseconds(990))
+        // Throttled: the crawl's unlimited rate became 2 requests a second for this host.
+        #expect(log[2].at - log[1].at >= .milliseconds(490))
+        #expect(summary.statistics.robotsFailures == 1)
+    }
+
     @Test func missingRobotsTxtAllowsEverything() async {
         let pages: [String: FakePage] = ["http://a.test/": .html("/x"), "http://a.test/x": .html()]
         let (sink, fetcher, _) = await crawl(pages, seeds: ["http://a.test/"]) { Self.polite(&$0) }

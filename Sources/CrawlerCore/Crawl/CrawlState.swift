@@ -303,8 +303,9 @@ struct CrawlState {
 
     enum RobotsResult {
         case rules(RobotsRules)
-        /// 5xx, 429 or a network failure.
-        case unreachable
+        /// 5xx, 429 or a network failure. `throttled`: the answer was 429 or 503, which slows the
+        /// host as a page's does, and whose `Retry-After` (if any) says when to ask again.
+        case unreachable(throttled: Bool = false, retryAfter: Duration? = nil)
         /// The fetch was cancelled (the crawl is stopping).
         case cancelled
     }
@@ -325,11 +326,13 @@ struct CrawlState {
             active += refused.count
             return refused.map { ($0.job(hostKey: host), .robotsDisallowed) }
         case .unreachable, .cancelled:
-            if case .unreachable = result, let wait = politeness.robotsFailed(host: host, jitter: jitter) {
+            if case .unreachable(let throttled, let retryAfter) = result, let backoff = politeness.robotsFailed(host: host, jitter: jitter) {
                 // Try again later; the host stays gated meanwhile (RFC 9309: disallow all until then).
                 var again = robotsJob
                 again.queuedAt = now
                 scheduler.enqueueGate(QueuedJob(again, hostKey: host, paths: &paths), host: host, now: now)
+                // A 429 or 503 lowers the host's rate and waits its Retry-After (capped), as for a page.
+                let wait = throttled ? self.throttled(host: host, retryAfter: retryAfter, jitter: jitter, now: now) : backoff
                 scheduler.delay(host: host, until: now + wait, now: now)
                 return []
             }

@@ -169,7 +169,7 @@ extension Crawler {
                 cacheable = nil
                 break redirects
             case .failure(let failure):
-                result = failure.outcome == .cancelled ? .cancelled : .unreachable
+                result = failure.outcome == .cancelled ? .cancelled : .unreachable()
                 failureReason = "\(failure.outcome.rawValue): \(failure.message)"
                 cacheable = nil
                 break redirects
@@ -188,7 +188,11 @@ extension Crawler {
                     }
                     url = next.removingFragment
                 case 429, 500...:
-                    result = .unreachable
+                    if case .throttle(let retryAfter) = HostFeedback(fetched, wallClockSeconds: Double(clock.wallClockMilliseconds()) / 1000) {
+                        result = .unreachable(throttled: true, retryAfter: retryAfter)
+                    } else {
+                        result = .unreachable()
+                    }
                     failureReason = "HTTP \(response.status)"
                     cacheable = nil
                     break redirects
