@@ -139,6 +139,25 @@ struct PolitenessEndToEndTests {
         #expect(record.outcome == .ok && record.attempts == 2)
     }
 
+    /// A robots.txt answering 503 with Retry-After is asked again after it (the backoff here is 50 ms),
+    /// and the host's pages follow once it answers.
+    @Test(.timeLimit(.minutes(1)))
+    func robotsTxtRetryAfterIsHonoured() async throws {
+        let firstRobots = ManagedFlag()
+        let host = try await Self.chainHost(pages: 2, robots: "User-agent: *\nAllow: /\n") { request in
+            request.path == "/robots.txt" && firstRobots.testAndSet()
+                ? ServerResponse(status: 503, headers: [("Retry-After", "1")], body: .bytes(Array("busy".utf8)))
+                : nil
+        }
+        let (sink, _) = try await runCrawl(seeds: [host.baseURL + "/"]) { $0.politeness = Self.settings() }
+        let log = host.stats.log.sorted { $0.start < $1.start }
+        await host.shutdown()
+        #expect(log.map(\.path) == ["/robots.txt", "/robots.txt", "/", "/p/1"])
+        guard log.count >= 2 else { return }
+        #expect(log[1].start - log[0].start >= .milliseconds(990), "asked again after \(log[1].start - log[0].start)")
+        #expect(sink.all.map(\.outcome) == [.ok, .ok])
+    }
+
     @Test(.timeLimit(.minutes(1)))
     func a503StormBacksOff() async throws {
         let host = try await Self.chainHost(pages: 0) { request in
