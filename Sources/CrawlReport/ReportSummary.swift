@@ -51,6 +51,15 @@ public struct ReportSummary: Sendable {
         return Double(b - a) / 1000
     }
 
+    /// Fetches started per second: the intervals between the first and the last `fetched_at` over
+    /// the span (n starts make n-1 intervals: a crawl at one request a second over 3 URLs spans 2 s
+    /// and is 1.0, not 1.5, which would exceed its own peak). Over one bucket when the span is 0.
+    public var averageRatePerSecond: Double? {
+        guard let span = spanSeconds else { return nil }
+        let timed = records - untimedRecords
+        return span > 0 ? Double(max(0, timed - 1)) / span : Double(timed) / Double(timeline.bucketSeconds)
+    }
+
     public init() {}
 }
 

@@ -26,9 +26,8 @@ public enum TerminalReport {
             out += "  from \(ReportFormat.timestamp(unixMs: first)) to \(ReportFormat.timestamp(unixMs: last))"
                 + " (\(ReportFormat.span(seconds: span)))\n"
             let rates = s.timeline.ratePerSecond
-            let timed = s.records - s.untimedRecords
             // Over the measured span (a 0.5 s crawl did ~2x its one bucket's count per second).
-            let average = span > 0 ? Double(timed) / span : Double(timed) / Double(s.timeline.bucketSeconds)
+            let average = s.averageRatePerSecond ?? 0
             out += "  throughput: average \(ReportFormat.fixed(average, decimals: 1)) URLs/s"
             if let peak = s.timeline.peakRatePerSecond(firstFetchMs: first, lastFetchMs: last) {
                 out += ", peak \(ReportFormat.fixed(peak, decimals: 1)) URLs/s (\(s.timeline.bucketSeconds) s buckets)"

@@ -43,17 +43,22 @@ import CrawlReport
             }.joined(separator: "\n") + "\n"
         }
         let dir = try TempDir()
-        // 0.4 s: the one bucket is not whole, so there is no peak, only the average (5 / 0.4 s).
+        // 0.4 s: the one bucket is not whole, so there is no peak, only the average (4 intervals / 0.4 s).
         let short = try dir.write("short.jsonl", records(atSeconds: ["0.000", "0.100", "0.200", "0.300", "0.400"]))
         let shortText = TerminalReport.render(try ReportSummary.read(paths: [short]), width: 100)
-        #expect(shortText.contains("  throughput: average 12.5 URLs/s\n"), "\(shortText)")
+        #expect(shortText.contains("  throughput: average 10.0 URLs/s\n"), "\(shortText)")
         #expect(!shortText.contains("peak"))
         #expect(!HTMLReport.render(try ReportSummary.read(paths: [short])).contains("peak URLs/s"))
-        // 0.5 s to 2.6 s: only [1 s, 2 s) is whole; its 3 records are the peak, above the average (6 / 2.1 s).
+        // 0.5 s to 2.6 s: only [1 s, 2 s) is whole; its 3 records are the peak, above the average (5 / 2.1 s).
         let long = try dir.write("long.jsonl", records(atSeconds: ["0.500", "1.000", "1.200", "1.500", "2.000", "2.600"]))
         let summary = try ReportSummary.read(paths: [long])
         let first = try #require(summary.firstFetchMs), last = try #require(summary.lastFetchMs)
         #expect(summary.timeline.peakRatePerSecond(firstFetchMs: first, lastFetchMs: last) == 3)
-        #expect(TerminalReport.render(summary, width: 100).contains("  throughput: average 2.9 URLs/s, peak 3.0 URLs/s (1 s buckets)\n"))
+        #expect(TerminalReport.render(summary, width: 100).contains("  throughput: average 2.4 URLs/s, peak 3.0 URLs/s (1 s buckets)\n"))
+        // A crawl at exactly one request a second (Crawl-delay: 1): the average is that rate, not the
+        // 3 / 2 s that read as more than its own peak.
+        let paced = try dir.write("paced.jsonl", records(atSeconds: ["0.783", "1.784", "2.784"]))
+        let pacedText = TerminalReport.render(try ReportSummary.read(paths: [paced]), width: 100)
+        #expect(pacedText.contains("  throughput: average 1.0 URLs/s, peak 1.0 URLs/s (1 s buckets)\n"), "\(pacedText)")
     }
 }
