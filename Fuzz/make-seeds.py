@@ -97,6 +97,7 @@ def html_seeds():
         "<title>" + "&amp;&lt;&#x2028;&#0;&#x110000;&nosuch;&eacute;" * 3 + "</title>" + a,
         "<a href='&#x20;&#x9;javascript:alert(1)&#10;'>j</a><a href=''>empty</a><a href>novalue</a><a>none</a>",
         "<svg><title>tooltip</title></svg><title>real</title><title>second</title>",
+        "<meta name=' Crawl ' content=none><meta name=crawler content=nofollow><a href=/m>m</a>",
         "<div>" * 300 + "<a href=/after-deep>d</a>" + "</div>" * 300,
         "<div>" * 600 + "</span>" * 600 + "<a href=/after-stray>s</a>",
         "<a " + " ".join(f"a{i}=v" for i in range(300)) + " href=/flood>f</a><a href=/after-flood>",

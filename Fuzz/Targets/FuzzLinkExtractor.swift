@@ -31,11 +31,12 @@ import Darwin
 private let maxLinks = 50
 /// One extractor for the whole run, as a parse thread keeps one: state carried from one document
 /// to the next is part of what is tested. Only libFuzzer's thread touches it.
-nonisolated(unsafe) private let extractor = HTMLLinkExtractor(maxLinks: maxLinks)
+/// With the product token as a <meta> name, as the crawl runs it.
+nonisolated(unsafe) private let extractor = HTMLLinkExtractor(maxLinks: maxLinks, robotsAgent: "crawl")
 private let pageURL = WebURL.parse("https://example.com/dir/page.html?x=1")
 /// Each path alone, for the differential check (also touched only on libFuzzer's thread).
-nonisolated(unsafe) private let fastOnly = HTMLLinkExtractor(maxLinks: maxLinks)
-nonisolated(unsafe) private let libxml2Only = HTMLLinkExtractor(maxLinks: maxLinks)
+nonisolated(unsafe) private let fastOnly = HTMLLinkExtractor(maxLinks: maxLinks, robotsAgent: "crawl")
+nonisolated(unsafe) private let libxml2Only = HTMLLinkExtractor(maxLinks: maxLinks, robotsAgent: "crawl")
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzLinkExtractor(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
