@@ -45,7 +45,7 @@ struct CrawlOptions: ParsableArguments {
     @Option(help: "Most redirect hops followed for one URL.")
     var maxRedirects: Int = 5
 
-    @Option(help: ArgumentHelp("Requests per second per host (token refill rate); 0 = unlimited. Default 2 (crawl demo: 0).", valueName: "rate"))
+    @Option(help: ArgumentHelp("Requests per second per host (token refill rate; http and https of one host name count as one host); 0 = unlimited. Default 2 (crawl demo: 0).", valueName: "rate"))
     var hostRate: Double?
 
     @Option(help: ArgumentHelp("Requests that may start back to back on an idle host (bucket size). Default 2.", valueName: "count"))

@@ -163,6 +163,29 @@ struct CrawlerPolitenessTests {
         #expect((record?.rateWaitMs ?? 0) >= 990)
     }
 
+    /// A site linked under both schemes is one server: its `--host-rate` spaces every request to it,
+    /// both robots.txt files included, not each scheme's apart (which let it see twice the rate).
+    @Test(.timeLimit(.minutes(1)))
+    func bothSchemesOfAHostShareItsRate() async {
+        let pages: [String: FakePage] = [
+            "http://a.test/": .html("https://a.test/s1", "/p1"),
+            "http://a.test/p1": .html("https://a.test/s2"),
+            "https://a.test/s1": .html("http://a.test/p2"),
+            "https://a.test/s2": .html(),
+            "http://a.test/p2": .html(),
+        ]
+        let (sink, fetcher, _) = await crawl(pages, seeds: ["http://a.test/"]) {
+            $0.politeness = PolitenessSettings(hostRate: 10, hostBurst: 1, obeyRobots: true)
+            $0.hostConcurrency = 2
+        }
+        #expect(sink.all.count == 5)
+        let starts = fetcher.log.map(\.at)
+        #expect(fetcher.log.count == 7)  // 5 pages and the 2 robots.txt
+        for (earlier, later) in zip(starts, starts.dropFirst()) {
+            #expect(later - earlier >= .milliseconds(95), "gap \(later - earlier)")
+        }
+    }
+
     @Test(.timeLimit(.minutes(1)))
     func hostRateSpacesRequestStartsAndHostsProgressInParallel() async {
         var pages: [String: FakePage] = [:]

@@ -53,6 +53,73 @@ struct HostSchedulerTests {
         #expect(drain(&scheduler, now: .seconds(2)) == ["slow0"])
     }
 
+    /// `http://` and `https://` of one host name and port are one server: one concurrency cap, one
+    /// token bucket, one delay; each keeps its own queue and robots.txt gate. Another port is another
+    /// server.
+    @Test func theSchemesOfOneServerShareItsLimits() {
+        #expect(HostScheduler<String>.serverKey(of: "https://a.test") == "a.test")
+        #expect(HostScheduler<String>.serverKey(of: "http://a.test:80") == "a.test")
+        #expect(HostScheduler<String>.serverKey(of: "https://a.test:443") == "a.test")
+        #expect(HostScheduler<String>.serverKey(of: "http://a.test:443") == "a.test:443")
+        #expect(HostScheduler<String>.serverKey(of: "https://a.test:80") == "a.test:80")
+        #expect(HostScheduler<String>.serverKey(of: "http://a.test:8080") == "a.test:8080")
+        #expect(HostScheduler<String>.serverKey(of: "http://[::1]:80") == "[::1]")
+        #expect(HostScheduler<String>.serverKey(of: "http://127.0.0.1:18080") == "127.0.0.1:18080")
+        #expect(HostScheduler<String>.serverKey(of: "a") == "a")
+
+        var capped = HostScheduler<String>(hostConcurrency: 1)
+        capped.enqueue("plain", host: "http://a.test", depth: 0, now: .zero)
+        capped.enqueue("secure", host: "https://a.test", depth: 0, now: .zero)
+        capped.enqueue("other port", host: "https://a.test:8443", depth: 0, now: .zero)
+        #expect(drain(&capped) == ["plain", "other port"])
+        #expect(capped.inFlight(host: "https://a.test") == 1)
+        capped.complete(host: "http://a.test", now: .zero)
+        #expect(drain(&capped) == ["secure"])
+
+        var paced = HostScheduler<String>(hostConcurrency: 10, rate: 5, burst: 1)
+        for index in 0..<2 {
+            paced.enqueue("http\(index)", host: "http://a.test", depth: 0, now: .zero)
+            paced.enqueue("https\(index)", host: "https://a.test", depth: 0, now: .zero)
+        }
+        let started = paced.startAll(reportingStarts: true)
+        #expect(started.map(\.0) == ["http0", "https0", "http1", "https1"])
+        #expect(started.map(\.1) == [.zero, .milliseconds(200), .milliseconds(400), .milliseconds(600)])
+
+        // A delay (a 429 on one scheme) holds the other; a gate (robots.txt) does not.
+        var gated = HostScheduler<String>(hostConcurrency: 10)
+        gated.enqueueGate("robots", host: "https://a.test", now: .zero)
+        gated.enqueue("secure page", host: "https://a.test", depth: 0, now: .zero)
+        gated.enqueue("plain page", host: "http://a.test", depth: 0, now: .zero)
+        #expect(drain(&gated) == ["robots", "plain page"])
+        gated.delay(host: "http://a.test", until: .seconds(1), now: .zero)
+        gated.openGate(host: "https://a.test", now: .zero)
+        guard case .wait(let until) = gated.next(now: .zero) else {
+            Issue.record("the delay of one scheme must hold the other")
+            return
+        }
+        #expect(until == .seconds(1))
+        #expect(drain(&gated, now: .seconds(1)) == ["secure page"])
+    }
+
+    /// A server runs at the tightest rate its hosts were given (a Crawl-delay in either robots.txt).
+    @Test func aServerRunsAtItsHostsTightestRate() {
+        var scheduler = HostScheduler<String>(hostConcurrency: 10, rate: 0, burst: 1)
+        scheduler.setRate(host: "https://a.test", rate: 0.5, burst: 1, now: .zero)
+        scheduler.enqueue("first", host: "http://a.test", depth: 0, now: .zero)
+        scheduler.enqueue("second", host: "http://a.test", depth: 0, now: .zero)
+        #expect(drain(&scheduler) == ["first"])
+        scheduler.requestStarted(host: "http://a.test", now: .zero)
+        guard case .wait(let until) = scheduler.next(now: .zero) else {
+            Issue.record("https's Crawl-delay must pace http too")
+            return
+        }
+        #expect(until == .seconds(2))
+        #expect(scheduler.rate(host: "http://a.test") == (0, 1))
+        #expect(scheduler.rate(host: "https://a.test") == (0.5, 1))
+        scheduler.setRate(host: "https://a.test", rate: 0, burst: 1, now: .zero)
+        #expect(drain(&scheduler) == ["second"])
+    }
+
     @Test func idleHostsAreCollected() {
         var scheduler = HostScheduler<String>(hostConcurrency: 1)
         for index in 0..<1000 { scheduler.enqueue("x", host: "h\(index)", depth: 0, now: .zero) }
@@ -91,5 +158,31 @@ struct HostSchedulerTests {
         }
         #expect(popped == count)
         #expect(ContinuousClock.now - started < .seconds(10))
+    }
+}
+
+extension HostScheduler {
+    /// Starts everything queued on a manual clock that jumps to each `.wait`, completing each request
+    /// at once (and reporting its start first, when asked); returns the items with their start times.
+    mutating func startAll(reportingStarts: Bool = false, steps: Int = 20) -> [(Item, Duration)] {
+        var started: [(Item, Duration)] = []
+        var now = Duration.zero
+        for _ in 0..<steps {
+            switch next(now: now) {
+            case .item(let item, let host, _):
+                started.append((item, now))
+                if reportingStarts { requestStarted(host: host, now: now) }
+                complete(host: host, now: now)
+            case .wait(let until):
+                guard until > now else {
+                    Issue.record("a wait must lie ahead (\(until) at \(now))")
+                    return started
+                }
+                now = until
+            case .empty:
+                return started
+            }
+        }
+        return started
     }
 }

@@ -63,20 +63,7 @@ struct PolitenessTests {
             scheduler.enqueue("a\(index)", host: "a", depth: 0, now: .zero)
             scheduler.enqueue("b\(index)", host: "b", depth: 0, now: .zero)
         }
-        var started: [(String, Duration)] = []
-        var now = Duration.zero
-        for _ in 0..<20 {
-            switch scheduler.next(now: now) {
-            case .item(let item, let host, _):
-                started.append((item, now))
-                scheduler.complete(host: host, now: now)
-            case .wait(let until):
-                #expect(until > now)
-                now = until
-            case .empty:
-                break
-            }
-        }
+        let started = scheduler.startAll()
         #expect(started.map(\.0) == ["a0", "b0", "a1", "b1", "a2", "b2"])
         #expect(started.map(\.1) == [.zero, .zero, .milliseconds(200), .milliseconds(200), .milliseconds(400), .milliseconds(400)])
     }
