@@ -35,10 +35,14 @@ enum ASCIIBytes {
     /// Whether `bytes` equals `literal` (lowercase ASCII), ignoring ASCII case.
     @inline(__always)
     static func equals(_ bytes: UnsafeBufferPointer<UInt8>, _ literal: StaticString) -> Bool {
-        let count = literal.utf8CodeUnitCount
-        guard bytes.count == count else { return false }
-        let expected = literal.utf8Start
-        for index in 0..<count where lower(bytes[index]) != expected[index] {
+        equals(bytes, lowercase: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+    }
+
+    /// Whether `bytes` equals `expected` (lowercase ASCII), ignoring ASCII case.
+    @inline(__always)
+    static func equals(_ bytes: UnsafeBufferPointer<UInt8>, lowercase expected: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count == expected.count else { return false }
+        for index in 0..<expected.count where lower(bytes[index]) != expected[index] {
             return false
         }
         return true

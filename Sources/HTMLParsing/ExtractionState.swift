@@ -133,7 +133,7 @@ final class ExtractionState {
     }
 
     private func namesRobotsAgent(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
-        !robotsAgent.isEmpty && name.count == robotsAgent.count && zip(name, robotsAgent).allSatisfy { ASCIIBytes.lower($0) == $1 }
+        !robotsAgent.isEmpty && robotsAgent.withUnsafeBufferPointer { ASCIIBytes.equals(name, lowercase: $0) }
     }
 
     /// Whether a `<title>` outside `<svg>` has started (the fast path bails on `<svg>` before it).

@@ -65,7 +65,7 @@ struct HostScheduler<Item> {
         /// Work is queued but no host may start before this instant.
         case wait(until: Duration)
         /// Nothing is queued that could start (the queue is empty, or every host with work is at its
-        /// concurrency cap or gated on a robots.txt fetch in flight).
+        /// server's concurrency cap or gated on a robots.txt fetch in flight).
         case empty
     }
 
@@ -303,7 +303,7 @@ struct HostScheduler<Item> {
 
     /// Applies `change` to the host's server, created if it has no state. Returns its key.
     @discardableResult
-    private mutating func withServer(of host: String, now: Duration, _ change: (inout Server) -> Void = { _ in }) -> String {
+    private mutating func withServer(of host: String, now: Duration, _ change: (inout Server) -> Void) -> String {
         let key = slots[host]?.server ?? Self.serverKey(of: host)
         if servers[key] == nil {
             let (rate, burst) = self.rate(server: key)
