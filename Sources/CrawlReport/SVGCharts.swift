@@ -13,7 +13,7 @@ enum SVGCharts {
         case "http_error": return "#ef6c00"
         case "unsupported_content": return "#90a4ae"
         case "robots_disallowed", "robots_unreachable", "crawl_delay_too_long": return "#6a1b9a"
-        case "duplicate", "redirect_limit", "redirect_offsite", "redirect_blocked_scheme", "url_invalid": return "#1565c0"
+        case "duplicate", "redirect_limit", "redirect_offsite", "excluded", "redirect_blocked_scheme", "url_invalid": return "#1565c0"
         case "cancelled", "error_budget_exhausted": return "#795548"
         default:
             return FailurePolicy.failureOutcomes.contains(outcome)

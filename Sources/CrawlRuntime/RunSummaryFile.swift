@@ -56,6 +56,7 @@ public enum RunSummaryFile {
             "links": .counts([
                 "found": stats.linksFound, "enqueued": stats.linksEnqueued, "invalid": stats.linksInvalid,
                 "dropped_scheme": stats.linksDroppedScheme, "out_of_scope": stats.linksOutOfScope,
+                "excluded": stats.linksExcluded,
                 "nofollow": stats.linksNofollow, "beyond_depth": stats.linksBeyondDepth,
                 "url_too_long": stats.linksTooLong, "trap_suspected": stats.linksTrapSuspected,
                 "outlink_cap": stats.linksOverOutlinkCap, "host_page_cap": stats.linksOverHostCap,

@@ -27,6 +27,12 @@ struct CrawlOptions: ParsableArguments {
     @Option(help: "Which links to follow: host (the seeds' host names), domain (their registrable domains), all.")
     var scope: ScopeMode = .host
 
+    @Option(help: ArgumentHelp("Follow only links and redirects whose URL matches one of these regular expressions (searched anywhere in the URL; ICU syntax, as Perl's); repeatable. Seeds and their redirects are always followed. Links left out are counted as excluded.", valueName: "regex"))
+    var include: [String] = []
+
+    @Option(help: ArgumentHelp("Do not follow links or redirects whose URL matches this regular expression (e.g. '/logout|[?&]sort='); repeatable; wins over --include. Redirects so left out are recorded as excluded.", valueName: "regex"))
+    var exclude: [String] = []
+
     @Option(help: "The User-Agent header sent with every request.")
     var userAgent: String = FetchSettings.defaultUserAgent
 
@@ -211,6 +217,12 @@ struct CrawlOptions: ParsableArguments {
                 throw ValidationError("--session-params takes comma-separated parameter names without spaces, '=', '&' or ';' (got '\(sessionParams ?? "")').")
             }
         }
+        do {
+            _ = try URLFilter(includes: include, excludes: exclude)
+        } catch {
+            let flag = include.contains(error.pattern) ? "--include" : "--exclude"
+            throw ValidationError("\(flag) \(error).")
+        }
         if let state, state.isEmpty { throw ValidationError("--state needs a directory path.") }
         if let caFile, let problem = Self.problem(withCAFile: caFile) {
             throw ValidationError("--ca-file \(caFile): \(problem).")
@@ -241,7 +253,10 @@ struct CrawlOptions: ParsableArguments {
         DurationText.parse(text).flatMap { $0 > .zero ? $0 : nil }
     }
 
-    func crawlConfiguration(seeds: [CrawlURL.WebURL], defaults: PolitenessDefaults = .crawl, runID: String? = nil) -> CrawlConfiguration {
+    /// Throws only for a pattern `validate()` would have refused.
+    func crawlConfiguration(
+        seeds: [CrawlURL.WebURL], defaults: PolitenessDefaults = .crawl, runID: String? = nil
+    ) throws(URLFilterError) -> CrawlConfiguration {
         let politeness = PolitenessSettings(
             hostRate: hostRate ?? defaults.hostRate, hostBurst: hostBurst ?? defaults.hostBurst,
             obeyRobots: !noRobots, robotsUserAgent: userAgent, maxCrawlDelay: maxCrawlDelay, retries: retries)
@@ -258,6 +273,7 @@ struct CrawlOptions: ParsableArguments {
         configuration.linkLimits = LinkLimits(
             maxURLLength: maxURLLength, maxPathSegments: maxPathSegments, maxSegmentRepeats: maxSegmentRepeats,
             maxOutlinksPerPage: maxOutlinks, maxPagesPerHost: maxPagesPerHost, sessionParameters: sessionParameters)
+        configuration.urlFilter = try URLFilter(includes: include, excludes: exclude)
         return configuration
     }
 

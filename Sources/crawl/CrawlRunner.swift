@@ -31,6 +31,13 @@ enum CrawlRunner {
             Console.error("warning: --no-robots: robots.txt is neither fetched nor obeyed")
         }
         let runID = RunID.make()
+        let configuration: CrawlConfiguration
+        do {
+            configuration = try options.crawlConfiguration(seeds: seeds, defaults: defaults, runID: runID)
+        } catch {
+            Console.error("error: \(error)")  // a pattern validate() passed; never expected
+            throw ExitStatus.usage
+        }
         // --state: the lock comes first, so a run that finds it held touches nothing, not even its output.
         var lock: StateLock?
         if let directory = options.state {
@@ -99,7 +106,7 @@ enum CrawlRunner {
         let fetchSettings = options.makeFetchSettings(allowPrivateAddresses: defaults.isDemo)
         do {
             summary = try await CrawlSession.run(
-                options.crawlConfiguration(seeds: seeds, defaults: defaults, runID: runID), fetch: fetchSettings,
+                configuration, fetch: fetchSettings,
                 sink: writer, control: control, resume: resume)
         } catch {
             await monitor.stop()

@@ -40,6 +40,9 @@ struct CLITests {
         (["demo", "--hosts", "64", "--pages-per-host", "100000"], "--pages-per-host"),
         (["--concurrency", "4"], "--seeds"),
         (["--seeds", "x", "--bogus"], "--bogus"),
+        (["--seeds", "x", "--include", "(unclosed"], "--include '(unclosed': not a valid regular expression"),
+        (["--seeds", "x", "--include", "/docs/", "--exclude", "a[b"], "--exclude 'a[b': not a valid regular expression"),
+        (["--seeds", "x", "--exclude", ""], "--exclude '': an empty pattern matches every URL"),
     ])
     func usageErrorsExit64NamingTheFlag(arguments: [String], flag: String) async throws {
         let result = try await runBesideSeedsFileX(arguments)
@@ -171,6 +174,49 @@ struct CLITests {
             .filter { ["connection_refused", "fetch_error", "error_budget_exhausted"].contains($0["outcome"] as? String) }
         #expect(records.count > 600)
         #expect(failed.isEmpty, "\(failed.prefix(3))")
+    }
+
+    /// `--include` / `--exclude` against a real server: only what they let through is requested;
+    /// the seed is fetched although it matches no include; a redirect they leave out is recorded as
+    /// `excluded` and its target never requested; the links left out are counted in the records and
+    /// in the run summary.
+    @Test(.timeLimit(.minutes(1)))
+    func includeAndExcludeDecideWhatIsRequested() async throws {
+        let server = try await LocalHTTPServer.start { request in
+            switch request.path {
+            case "/":
+                return .html(#"<a href="/docs/a">a</a> <a href="/docs/b?sort=asc">b</a> <a href="/blog/x">x</a> <a href="/docs/old">old</a> <a href="/DOCS/upper">u</a>"#)
+            case "/docs/a": return .html(#"<a href="/docs/c">c</a> <a href="/logout">out</a>"#)
+            case "/docs/old": return .redirect(to: "/blog/new")
+            case "/robots.txt": return .notFound()
+            default: return .html("<title>leaf</title>")
+            }
+        }
+        let directory = try BinaryRunner.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try "\(server.baseURL)/\n".write(to: directory.appendingPathComponent("seeds.txt"), atomically: true, encoding: .utf8)
+        let result = try await BinaryRunner.run(
+            ["--seeds", "seeds.txt", "--output", "out.jsonl", "--host-rate", "0", "--quiet",
+             "--include", "(?i)/docs/", "--exclude", "[?&]sort=", "--exclude", "/logout"], in: directory)
+        let paths = server.stats.log.map(\.uri)
+        await server.shutdown()
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(Set(paths) == ["/robots.txt", "/", "/docs/a", "/docs/c", "/docs/old", "/DOCS/upper"], "\(paths)")
+        let data = try Data(contentsOf: directory.appendingPathComponent("out.jsonl"))
+        var records: [String: [String: Any]] = [:]
+        for line in data.split(separator: 0x0A) {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any])
+            records[try #require(object["url"] as? String)] = object
+        }
+        let base = server.baseURL
+        #expect(records.count == 5)
+        #expect((records["\(base)/"]?["links_dropped"] as? [String: Any])?["excluded"] as? Int == 2)
+        #expect((records["\(base)/docs/a"]?["links_dropped"] as? [String: Any])?["excluded"] as? Int == 1)
+        #expect(records["\(base)/docs/old"]?["outcome"] as? String == "excluded")
+        #expect(records["\(base)/docs/old"]?["redirect_target"] as? String == "\(base)/blog/new")
+        let summary = try #require(try JSONSerialization.jsonObject(
+            with: Data(contentsOf: directory.appendingPathComponent("out.jsonl.summary.json"))) as? [String: Any])
+        #expect((summary["links"] as? [String: Any])?["excluded"] as? Int == 3)
     }
 
     @Test func unwritableOutputExits1BeforeAnyFetch() async throws {

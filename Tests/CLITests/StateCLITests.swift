@@ -283,4 +283,36 @@ struct StateCLITests {
         let secondBytes = secondRecords.reduce(0) { $0 + ($1["bytes"] as? Int ?? 0) }
         #expect(Double(secondBytes) < 0.10 * Double(firstBytes), "\(secondBytes) body bytes vs \(firstBytes)")
     }
+
+    /// `--exclude` given to a later run applies to what an earlier run left queued in the store: those
+    /// URLs are recorded as `excluded`, never requested, and done, so a third run has nothing to do.
+    @Test(.timeLimit(.minutes(2)))
+    func aLaterRunsExcludeAppliesToWhatAnEarlierRunQueued() async throws {
+        let (site, directory) = try await Self.siteWithSeeds(hosts: 1, pages: 200)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let arguments = ["--seeds", "seeds.txt", "--state", "state"] + Self.fast
+        let first = try await BinaryRunner.run(arguments + ["--output", "first.jsonl", "--max-pages", "40"], in: directory)
+        #expect(first.status == 0, "\(first.stderr)")
+        site.stats.reset()
+        let exclude = ["--exclude", "7$"]
+        let second = try await BinaryRunner.run(arguments + exclude + ["--output", "second.jsonl"], in: directory)
+        let requested = site.stats.log.map(\.uri)
+        site.stats.reset()
+        let third = try await BinaryRunner.run(arguments + exclude + ["--output", "third.jsonl"], in: directory)
+        let requestedLast = site.stats.log.map(\.uri)
+        await site.shutdown()
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(third.status == 0, "\(third.stderr)")
+        let firstURLs = Set(try Self.records(at: directory.appendingPathComponent("first.jsonl")).compactMap { $0["url"] as? String })
+        let records = try Self.records(at: directory.appendingPathComponent("second.jsonl"))
+        let excluded = records.filter { ($0["url"] as? String ?? "").hasSuffix("7") }
+        // Queued by the first run (its 40 pages link to many more), then left out by the second's pattern.
+        #expect(excluded.count >= 3, "\(excluded.count) URLs ending in 7")
+        #expect(excluded.allSatisfy { $0["outcome"] as? String == "excluded" })
+        #expect(requested.allSatisfy { !$0.hasSuffix("7") }, "\(requested.filter { $0.hasSuffix("7") })")
+        #expect(records.contains { $0["outcome"] as? String == "ok" })
+        #expect(firstURLs.isDisjoint(with: records.compactMap { $0["url"] as? String }))
+        #expect(try Self.records(at: directory.appendingPathComponent("third.jsonl")).isEmpty)
+        #expect(requestedLast.allSatisfy { $0 == "/robots.txt" }, "\(requestedLast)")
+    }
 }

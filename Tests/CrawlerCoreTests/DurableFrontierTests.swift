@@ -107,13 +107,14 @@ struct DurableFrontierTests {
 
     func run(
         _ pages: [String: FakePage], journal: MemoryJournal, memoryQueueLimit: Int, maxPages: Int? = nil,
-        maxPagesPerHost: Int? = nil
+        maxPagesPerHost: Int? = nil, urlFilter: URLFilter = .none
     ) async -> (JournalingSink, FakeFetcher, CrawlSummary) {
         var configuration = CrawlConfiguration(
             seeds: [WebURL.parse("http://a.test/0")!], concurrency: 4, parseWorkers: 2, politeness: .unlimited)
         configuration.maxPages = maxPages
         configuration.linkLimits.maxPagesPerHost = maxPagesPerHost
         configuration.runID = "test"
+        configuration.urlFilter = urlFilter
         let fetcher = FakeFetcher(pages)
         let sink = JournalingSink(journal: journal)
         let crawler = Crawler(
@@ -155,6 +156,35 @@ struct DurableFrontierTests {
         #expect(firstURLs.union(secondURLs).count == 400)
         let fetchedTwice = Set(firstFetcher.hits.keys).intersection(secondFetcher.hits.keys).filter { !$0.hasSuffix("robots.txt") }
         #expect(fetchedTwice.isEmpty)
+    }
+
+    /// A run's `--exclude` also applies to what an earlier run left queued: those URLs are recorded as
+    /// `excluded` (so done, never fetched), and a third run has nothing left.
+    @Test(.timeLimit(.minutes(1)))
+    func urlsQueuedByAnEarlierRunAreFilteredByThisRunsPatterns() async throws {
+        let journal = MemoryJournal()
+        let (first, _, _) = await run(Self.site(), journal: journal, memoryQueueLimit: 50, maxPages: 120)
+        let queued = journal.contents.withLock { $0.rows.values.filter { !$0.done }.map(\.url) }
+        let endingIn7 = queued.filter { $0.hasSuffix("7") }
+        #expect(endingIn7.count > 3 && endingIn7.count < queued.count)
+
+        let filter = try URLFilter(includes: [], excludes: ["7$"])
+        let (second, secondFetcher, summary) = await run(Self.site(), journal: journal, memoryQueueLimit: 50, urlFilter: filter)
+        let records = second.records.byURL()
+        for url in endingIn7 {
+            #expect(records[url]?.outcome == .excluded, "\(url)")
+            #expect(secondFetcher.hits[url] == nil, "\(url) was fetched")
+        }
+        #expect(secondFetcher.hits.keys.allSatisfy { !$0.hasSuffix("7") })
+        #expect(summary.admitted == second.records.all.count)
+        #expect(journal.contents.withLock { $0.rows.values.allSatisfy(\.done) })
+        // Every URL has exactly one record over the runs.
+        let firstURLs = Set(first.records.all.map(\.url))
+        #expect(firstURLs.isDisjoint(with: Set(records.keys)))
+
+        let (third, thirdFetcher, _) = await run(Self.site(), journal: journal, memoryQueueLimit: 50, urlFilter: filter)
+        #expect(third.records.all.isEmpty)
+        #expect(thirdFetcher.hits.keys.allSatisfy { $0.hasSuffix("robots.txt") })
     }
 
     @Test(.timeLimit(.minutes(1)))

@@ -36,6 +36,9 @@ public struct CrawlConfiguration: Sendable {
     public var runID: String?
     /// Trap and flood limits on the links admitted, and the session parameters left out of URL keys.
     public var linkLimits = LinkLimits()
+    /// `--include` / `--exclude`: the URLs followed from links and redirects (seeds, and a seed's own
+    /// redirects, are always followed).
+    public var urlFilter = URLFilter.none
 
     public init(
         seeds: [WebURL], concurrency: Int = 32, parseWorkers: Int = 2, maxDepth: Int? = nil,

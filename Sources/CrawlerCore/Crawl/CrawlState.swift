@@ -145,11 +145,12 @@ struct CrawlState {
     /// URLs read back from the store (`--state`), in queue order. URLs of earlier runs count for
     /// `--max-pages` now (those over the limit stay in the store); this run's were counted when admitted.
     /// Returns the jobs decided at once, to record (each is active).
-    mutating func restore(_ jobs: [(job: FetchJob?, cursor: QueueCursor)], now: Duration) -> [(FetchJob, Outcome)] {
+    mutating func restore(_ jobs: [RestoredJob], now: Duration) -> [(FetchJob, Outcome)] {
         guard var store else { return [] }
         store.loading = false
         var decided: [(FetchJob, Outcome)] = []
-        for (job, cursor) in jobs {
+        for restored in jobs {
+            let (job, cursor, excluded) = (restored.job, restored.cursor, restored.excluded)
             store.cursor = max(store.cursor, cursor)
             let counted = cursor.sequence >= store.firstSequence
             if counted {
@@ -166,6 +167,15 @@ struct CrawlState {
             }
             if !counted {
                 guard canAdmit else { continue }  // over --max-pages: stays queued in the store
+                if excluded {
+                    // Left out by this run's --include/--exclude: recorded (one of this run's URLs,
+                    // as a refused seed is), not fetched, so the host's page cap is not spent on it.
+                    // (This run's own spilled URLs passed its filter when admitted.)
+                    admitted += 1
+                    active += 1
+                    decided.append((job, .excluded))
+                    continue
+                }
                 guard takeHostSlot(job) else { continue }  // over --max-pages-per-host: likewise
                 admitted += 1
             }

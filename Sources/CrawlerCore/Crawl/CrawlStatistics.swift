@@ -21,6 +21,8 @@ public struct CrawlStatistics: Sendable {
     public var linksInvalid = 0
     public var linksDroppedScheme = 0
     public var linksOutOfScope = 0
+    /// Links left out by `--include` / `--exclude`.
+    public var linksExcluded = 0
     public var linksNofollow = 0
     public var linksBeyondDepth = 0
     /// Links refused by `LinkLimits`: too long, trap-like paths, over the per-page cap, over the
@@ -91,6 +93,7 @@ public struct CrawlStatistics: Sendable {
         linksInvalid += links.invalid
         linksDroppedScheme += links.droppedScheme
         linksOutOfScope += links.outOfScope
+        linksExcluded += links.excluded
         linksNofollow += links.nofollow
         linksBeyondDepth += links.beyondDepth
         linksTooLong += links.tooLong
@@ -107,6 +110,8 @@ public struct LinkCounts: Sendable, Equatable {
     public var invalid = 0
     public var droppedScheme = 0
     public var outOfScope = 0
+    /// Left out by `--include` / `--exclude`.
+    public var excluded = 0
     public var nofollow = 0
     public var beyondDepth = 0
     public var tooLong = 0

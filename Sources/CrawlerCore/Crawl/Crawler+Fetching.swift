@@ -123,6 +123,11 @@ extension Crawler {
         guard scope.contains(targetURL) else {
             return stopHere(.redirectOffsite, target: targetURL.href, error: nil)
         }
+        // A seed's own redirects (http to https, / to /en/) are followed whatever the patterns say, as
+        // the seed is: the user asked for that page.
+        guard job.depth == 0 || configuration.urlFilter.allows(targetURL.href) else {
+            return stopHere(.excluded, target: targetURL.href, error: nil)
+        }
         var next = job
         next.current = targetURL
         next.redirects += 1

@@ -154,6 +154,7 @@ extension Crawler {
         // Every link looked up before the loop: the lookups then run back to back and their cache
         // misses overlap. (An over-long href is refused below unread; it is not hashed either.)
         memo?.lookUp(page.links, base: base, maxHrefLength: limits.maxURLLength)
+        let filter = configuration.urlFilter
         for (index, link) in page.links.enumerated() {
             if link.nofollow {
                 counts.nofollow += 1
@@ -190,6 +191,10 @@ extension Crawler {
             let clean = url.removingFragment
             if let refused = limitOutcome(for: clean) {
                 if refused == .urlTooLong { counts.tooLong += 1 } else { counts.trap += 1 }
+                continue
+            }
+            guard filter.isEmpty || filter.allows(clean.href) else {
+                counts.excluded += 1
                 continue
             }
             guard candidateCount < limits.maxOutlinksPerPage else {

@@ -15,12 +15,15 @@ extension Crawler {
 
     private func restore(_ rows: [RestoredURL]) {
         // URLs are parsed outside the lock. A stored URL that no longer parses (a parser change) is
-        // skipped, but still moves the cursor and the counts.
-        let jobs = rows.map { row -> (job: FetchJob?, cursor: QueueCursor) in
-            guard let url = WebURL.parse(row.url) else { return (nil, row.cursor) }
+        // skipped, but still moves the cursor and the counts. One that this run's `--include` /
+        // `--exclude` leave out (they may differ from the run that queued it) is recorded as
+        // `excluded`, and so done; a seed (depth 0) is fetched whatever they say, as on the command line.
+        let filter = configuration.urlFilter
+        let jobs = rows.map { row -> RestoredJob in
+            guard let url = WebURL.parse(row.url) else { return RestoredJob(job: nil, cursor: row.cursor) }
             var job = FetchJob(url: url, fingerprint: row.fingerprint, depth: row.depth, parent: row.parent)
             job.revisit = row.revisit
-            return (job, row.cursor)
+            return RestoredJob(job: job, cursor: row.cursor, excluded: row.depth > 0 && !filter.allows(url.href))
         }
         let decided = update { dispatch, now in
             dispatch.state.restore(jobs, now: now)

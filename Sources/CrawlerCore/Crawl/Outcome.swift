@@ -11,6 +11,9 @@ public enum Outcome: String, Sendable, CaseIterable, Codable {
     case redirectBlockedScheme = "redirect_blocked_scheme"
     /// A redirect whose target is outside `--scope`.
     case redirectOffsite = "redirect_offsite"
+    /// A redirect whose target `--include` / `--exclude` leave out, or a URL queued by an earlier run
+    /// (`--state`) that they now leave out; links so left out are only counted.
+    case excluded
     /// A redirect to a URL this run has already fetched or queued.
     case duplicate
     /// A redirect whose `Location` cannot be parsed.
@@ -73,7 +76,7 @@ public enum Outcome: String, Sendable, CaseIterable, Codable {
         case .timeout, .timeoutConnect, .tooSlow, .partialBody, .connectionReset, .connectionRefused,
              .protocolError, .tooLarge, .decodeError, .tlsError, .dnsFailure, .fetchError, .rateLimited:
             return true
-        case .ok, .notModified, .httpError, .redirectLimit, .redirectBlockedScheme, .redirectOffsite, .duplicate,
+        case .ok, .notModified, .httpError, .redirectLimit, .redirectBlockedScheme, .redirectOffsite, .excluded, .duplicate,
              .urlInvalid, .urlTooLong, .trapSuspected, .blockedAddress, .unsupportedContent, .cancelled, .robotsDisallowed, .robotsUnreachable,
              .crawlDelayTooLong, .errorBudgetExhausted:
             return false

@@ -146,6 +146,7 @@ extension CrawlRecord {
             json.beginObjectField("links_dropped")
             nonZero("seen", dropped.seenOrOverLimit)
             nonZero("out_of_scope", dropped.outOfScope)
+            nonZero("excluded", dropped.excluded)
             nonZero("nofollow", dropped.nofollow)
             nonZero("beyond_depth", dropped.beyondDepth)
             nonZero("url_invalid", dropped.invalid)

@@ -78,3 +78,11 @@ struct StoreQueue {
     /// How many URLs one read brings back.
     var batchSize: Int { max(1, memoryLimit / 2) }
 }
+
+/// A queued URL read back from the store, parsed: nil when it no longer parses.
+struct RestoredJob {
+    var job: FetchJob?
+    var cursor: QueueCursor
+    /// This run's `--include` / `--exclude` leave it out.
+    var excluded = false
+}
