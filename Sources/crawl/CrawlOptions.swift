@@ -27,7 +27,7 @@ struct CrawlOptions: ParsableArguments {
     @Option(help: "Which links to follow: host (the seeds' host names), domain (their registrable domains), all.")
     var scope: ScopeMode = .host
 
-    @Option(help: ArgumentHelp("Follow only links and redirects whose URL matches one of these regular expressions (searched anywhere in the URL; ICU syntax, as Perl's); repeatable. Seeds and their redirects are always followed. Links left out are counted as excluded.", valueName: "regex"))
+    @Option(help: ArgumentHelp("Follow only links and redirects whose URL matches one of these regular expressions (POSIX extended, as grep -E; searched anywhere in the URL; a leading (?i) ignores case); repeatable. Seeds and their redirects are always followed. Links left out are counted as excluded.", valueName: "regex"))
     var include: [String] = []
 
     @Option(help: ArgumentHelp("Do not follow links or redirects whose URL matches this regular expression (e.g. '/logout|[?&]sort='); repeatable; wins over --include. Redirects so left out are recorded as excluded.", valueName: "regex"))
@@ -218,7 +218,7 @@ struct CrawlOptions: ParsableArguments {
             }
         }
         do {
-            _ = try URLFilter(includes: include, excludes: exclude)
+            _ = try urlFilter()
         } catch {
             let flag = include.contains(error.pattern) ? "--include" : "--exclude"
             throw ValidationError("\(flag) \(error).")
@@ -256,7 +256,7 @@ struct CrawlOptions: ParsableArguments {
     /// Throws only for a pattern `validate()` would have refused.
     func crawlConfiguration(
         seeds: [CrawlURL.WebURL], defaults: PolitenessDefaults = .crawl, runID: String? = nil
-    ) throws(URLFilterError) -> CrawlConfiguration {
+    ) throws(URLPatternError) -> CrawlConfiguration {
         let politeness = PolitenessSettings(
             hostRate: hostRate ?? defaults.hostRate, hostBurst: hostBurst ?? defaults.hostBurst,
             obeyRobots: !noRobots, robotsUserAgent: userAgent, maxCrawlDelay: maxCrawlDelay, retries: retries)
@@ -273,8 +273,13 @@ struct CrawlOptions: ParsableArguments {
         configuration.linkLimits = LinkLimits(
             maxURLLength: maxURLLength, maxPathSegments: maxPathSegments, maxSegmentRepeats: maxSegmentRepeats,
             maxOutlinksPerPage: maxOutlinks, maxPagesPerHost: maxPagesPerHost, sessionParameters: sessionParameters)
-        configuration.urlFilter = try URLFilter(includes: include, excludes: exclude)
+        configuration.urlFilter = try urlFilter()
         return configuration
+    }
+
+    /// `--include` / `--exclude`, compiled.
+    func urlFilter() throws(URLPatternError) -> URLFilter {
+        URLFilter(includes: try include.map(POSIXPattern.init), excludes: try exclude.map(POSIXPattern.init))
     }
 
     /// `--session-params`: the default names, none, or the given list.

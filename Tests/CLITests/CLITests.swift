@@ -40,9 +40,10 @@ struct CLITests {
         (["demo", "--hosts", "64", "--pages-per-host", "100000"], "--pages-per-host"),
         (["--concurrency", "4"], "--seeds"),
         (["--seeds", "x", "--bogus"], "--bogus"),
-        (["--seeds", "x", "--include", "(unclosed"], "--include '(unclosed': not a valid regular expression"),
-        (["--seeds", "x", "--include", "/docs/", "--exclude", "a[b"], "--exclude 'a[b': not a valid regular expression"),
+        (["--seeds", "x", "--include", "(unclosed"], "--include '(unclosed': not a valid POSIX extended regular expression"),
+        (["--seeds", "x", "--include", "/docs/", "--exclude", "a[b"], "--exclude 'a[b': not a valid POSIX extended regular expression"),
         (["--seeds", "x", "--exclude", ""], "--exclude '': an empty pattern matches every URL"),
+        (["--seeds", "x", "--include", "/page/\\d+"], "--include '/page/\\d+': \\d is not POSIX: use [0-9]"),
     ])
     func usageErrorsExit64NamingTheFlag(arguments: [String], flag: String) async throws {
         let result = try await runBesideSeedsFileX(arguments)

@@ -4,92 +4,31 @@ import Testing
 
 @Suite("--include / --exclude")
 struct URLFilterTests {
-    @Test func noPatternAllowsEverything() throws {
+    @Test func noPatternAllowsEverything() {
+        #expect(URLFilter.none.isEmpty)
         #expect(URLFilter.none.allows("http://a.test/anything"))
-        let empty = try URLFilter(includes: [], excludes: [])
-        #expect(empty.isEmpty)
-        #expect(empty.allows("http://a.test/"))
     }
 
-    @Test func aPatternIsSearchedAnywhereInTheURL() throws {
-        let filter = try URLFilter(includes: ["/docs/"], excludes: [])
-        #expect(filter.allows("http://a.test/docs/intro"))
-        #expect(filter.allows("http://a.test/en/docs/"))
-        #expect(!filter.allows("http://a.test/blog/docs"))
-        #expect(!filter.allows("http://a.test/"))
-    }
-
-    @Test func anchorsMatchTheWholeURL() throws {
-        let filter = try URLFilter(includes: [#"^https?://a\.test/[a-z]+$"#], excludes: [])
-        #expect(filter.allows("http://a.test/about"))
-        #expect(filter.allows("https://a.test/about"))
-        #expect(!filter.allows("http://a.test/about/"))
-        #expect(!filter.allows("http://b.test/?u=http://a.test/about"))
-    }
-
-    @Test func anyIncludeWillDoAndEveryExcludeMustMiss() throws {
-        let filter = try URLFilter(includes: ["/docs/", "/api/"], excludes: [#"[?&]sort="#, "/private"])
+    @Test func anyIncludeWillDoAndEveryExcludeMustMiss() {
+        let filter = URLFilter(includes: [Contains("/docs/"), Contains("/api/")], excludes: [Contains("sort="), Contains("/private")])
+        #expect(!filter.isEmpty)
         #expect(filter.allows("http://a.test/docs/a"))
         #expect(filter.allows("http://a.test/api/b?page=2"))
         #expect(!filter.allows("http://a.test/docs/a?sort=asc"))
-        #expect(!filter.allows("http://a.test/api/b?page=2&sort=desc"))
         #expect(!filter.allows("http://a.test/docs/private/x"))
         #expect(!filter.allows("http://a.test/blog/"))
     }
 
-    @Test func excludesAloneLeaveTheRestIn() throws {
-        let filter = try URLFilter(includes: [], excludes: [#"\.(pdf|zip)$"#, "(?i)/LOGOUT"])
-        #expect(filter.allows("http://a.test/report.pdf.html"))
+    @Test func excludesAloneLeaveTheRestIn() {
+        let filter = URLFilter(includes: [], excludes: [Contains(".pdf")])
+        #expect(filter.allows("http://a.test/report.html"))
         #expect(!filter.allows("http://a.test/report.pdf"))
-        #expect(!filter.allows("http://a.test/account/logout"))
-        #expect(filter.allows("http://a.test/account/"))
-    }
-
-    @Test func perlSyntaxWorks() throws {
-        let filter = try URLFilter(includes: [#"/page-\d{2}(?=\.html)"#], excludes: [])
-        #expect(filter.allows("http://a.test/page-12.html"))
-        #expect(!filter.allows("http://a.test/page-1.html"))
-        #expect(!filter.allows("http://a.test/page-12.htm"))
-    }
-
-    @Test(arguments: [
-        (["(unclosed"], [String](), "(unclosed"),
-        ([], ["a[b"], "a[b"),
-        ([], [""], ""),
-        (["ok", "*bad"], [], "*bad"),
-    ])
-    func aBadPatternIsNamed(includes: [String], excludes: [String], culprit: String) {
-        do {
-            _ = try URLFilter(includes: includes, excludes: excludes)
-            Issue.record("accepted \(includes) \(excludes)")
-        } catch {
-            #expect(error.pattern == culprit)
-            #expect(error.description.hasPrefix("'\(culprit)': "))
-        }
-    }
-
-    /// The parse threads share one filter: matching from several threads at once gives what matching
-    /// from one does.
-    @Test(.timeLimit(.minutes(1)))
-    func matchingFromManyThreadsAgreesWithOne() async throws {
-        let filter = try URLFilter(includes: [#"/s-(1|2)\d/"#, "(?i)/KEEP"], excludes: [#"[?&]ref=3$"#])
-        let urls = (0..<4_000).map { "http://a.test/s-\($0 % 40)/p-\($0)\($0 % 9 == 0 ? "/keep" : "")?ref=\($0 % 7)" }
-        let expected = urls.map(filter.allows)
-        #expect(expected.contains(true) && expected.contains(false))
-        let results = await withTaskGroup(of: [Bool].self) { group in
-            for _ in 0..<4 {
-                group.addTask { urls.map(filter.allows) }
-            }
-            return await group.reduce(into: [[Bool]]()) { $0.append($1) }
-        }
-        #expect(results.count == 4)
-        #expect(results.allSatisfy { $0 == expected })
     }
 
     /// A site where the filters decide: seeds are fetched whatever they say, links and redirects are
     /// followed only when they pass, and what they leave out is counted or recorded.
     @Test(.timeLimit(.minutes(1)))
-    func aCrawlFollowsOnlyWhatTheFiltersLetThrough() async throws {
+    func aCrawlFollowsOnlyWhatTheFiltersLetThrough() async {
         let pages: [String: FakePage] = [
             "http://a.test/": .html("/docs/a", "/docs/b?sort=asc", "/blog/x", "/docs/moved", "/docs/gone"),
             "http://a.test/docs/a": .html("/docs/c", "/blog/y", "/docs/a?sort=desc"),
@@ -104,7 +43,7 @@ struct URLFilterTests {
             "http://a.test/go": .redirect("/landing"),
             "http://a.test/landing": .html("/docs/c", "/blog/x"),
         ]
-        let filter = try URLFilter(includes: ["/docs/"], excludes: [#"[?&]sort="#])
+        let filter = URLFilter(includes: [Contains("/docs/")], excludes: [Contains("sort=")])
         let (sink, fetcher, summary) = await crawl(pages, seeds: ["http://a.test/", "http://a.test/go"]) { $0.urlFilter = filter }
         let records = sink.byURL()
 
@@ -130,4 +69,11 @@ struct URLFilterTests {
         #expect(records.count == 6)
         #expect(summary.statistics.linksExcluded == 5)
     }
+}
+
+/// A fake pattern: a substring (the runtime's POSIX patterns are tested in EndToEndTests).
+struct Contains: URLPattern {
+    let text: String
+    init(_ text: String) { self.text = text }
+    func matches(_ href: String) -> Bool { href.contains(text) }
 }
