@@ -9,7 +9,7 @@ struct CLITests {
         #expect(result.status == 0)
         for flag in ["--seeds", "--concurrency", "--parse-workers", "--output", "--max-depth", "--max-pages",
                      "--scope", "--user-agent", "--timeout", "--connect-timeout", "--max-body-bytes",
-                     "--max-redirects", "demo", "Exit codes", "64"] {
+                     "--max-redirects", "--include", "--exclude", "demo", "Exit codes", "64"] {
             #expect(result.stdout.contains(flag), "help lacks \(flag)")
         }
     }
