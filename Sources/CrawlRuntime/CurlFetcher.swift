@@ -11,7 +11,7 @@ public final class CurlFetcher: Fetcher {
         self.settings = settings
         client = try CurlClient(configuration: CurlClientConfiguration(
             maxTransfers: settings.maxTransfers, userAgent: settings.userAgent, resolve: settings.resolve,
-            caFile: settings.caFile))
+            proxy: settings.proxy, caFile: settings.caFile))
     }
 
     /// The most transfers libcurl had in flight at one moment.
@@ -48,7 +48,8 @@ public final class CurlFetcher: Fetcher {
             connectTimeout: settings.connectTimeout, lowSpeedLimit: settings.lowSpeedLimit,
             lowSpeedTime: settings.lowSpeedTime,
             acceptedMediaTypes: request.htmlOnly ? Self.htmlMediaTypes : nil)
-        transfer.allowsNonPublicAddresses = settings.allowPrivateAddresses
+        // Through a proxy every connection is to the proxy (see `FetchSettings.proxy`).
+        transfer.allowsNonPublicAddresses = settings.allowPrivateAddresses || settings.proxy != nil
             || request.url.host.map(settings.trustedHosts.contains) == true
         if request.isRobots {
             // One byte past what is parsed, so the parser can tell a file cut at the limit (and drop

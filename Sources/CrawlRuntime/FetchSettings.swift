@@ -27,6 +27,12 @@ public struct FetchSettings: Sendable {
     public var trustedHosts: Set<String> = []
     /// `--ca-file`: a PEM file of the certificate authorities to trust instead of the system's.
     public var caFile: String?
+    /// `--proxy`: every request, robots.txt included, goes through this proxy (CURLOPT_PROXY: an
+    /// `http://`, `https://` or `socks*://` URL); nil: none, and the `http_proxy` family of environment
+    /// variables is ignored, so a cron job's environment cannot reroute a crawl. Through a proxy the
+    /// address policy sees only the proxy's address, which the user chose, so it is allowed; the
+    /// destination is resolved and reached by the proxy, out of crawl's sight.
+    public var proxy: String?
     /// `--io-priority`: nice steps by which the parse threads run below the curl thread. The curl
     /// thread runs every transfer and the fetch workers, the crawl's one serial stage, while the parse
     /// threads are several and can wait. Only the parse threads move (down, which needs no privilege),
@@ -51,6 +57,25 @@ public struct FetchSettings: Sendable {
         let needed = concurrency * OpenFileBudget.perTransfer + OpenFileBudget.reserve
         return "--concurrency \(concurrency) needs up to \(needed) open files, and this process may open \(limit) (ulimit -n): "
             + (fits > 0 ? "lower --concurrency to \(fits) or raise the limit." : "raise the limit.")
+    }
+
+    /// Proxy schemes libcurl 7.88 speaks (`socks5h` and `socks4a`: the proxy resolves host names).
+    public static let proxySchemes = ["http", "https", "socks4", "socks4a", "socks5", "socks5h"]
+
+    /// Why `--proxy` cannot be used, or nil: it needs one of `proxySchemes`, a host, and no blank or
+    /// control byte (libcurl would take a scheme-less `proxy:3128` as http, but an explicit scheme
+    /// keeps a typo such as `socks5:/host` from becoming an http proxy named `socks5`).
+    public static func problem(withProxy proxy: String) -> String? {
+        guard !proxy.utf8.contains(where: { $0 <= 0x20 || $0 == 0x7F }) else { return "a blank or control character" }
+        guard let separator = proxy.range(of: "://") else { return "no scheme (e.g. http://proxy.example:3128)" }
+        let scheme = proxy[..<separator.lowerBound].lowercased()
+        guard proxySchemes.contains(scheme) else {
+            return "scheme '\(scheme)' is not one of \(proxySchemes.joined(separator: ", "))"
+        }
+        let authority = proxy[separator.upperBound...].prefix { $0 != "/" }
+        let host = authority.split(separator: "@").last.map(String.init) ?? ""
+        guard !host.isEmpty, !host.hasPrefix(":") else { return "no host" }
+        return nil
     }
 
     /// Why the transport would refuse a `--resolve` entry (`ResolveEntry`), or nil.

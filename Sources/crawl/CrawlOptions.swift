@@ -120,6 +120,9 @@ struct CrawlOptions: ParsableArguments {
     @Option(help: ArgumentHelp("PEM file of the certificate authorities to trust for https, instead of the system's (an intranet's own CA; to trust both, give a file holding both).", valueName: "file"))
     var caFile: String?
 
+    @Option(help: ArgumentHelp("Send every request through this proxy: http://, https://, socks5h:// (the proxy resolves names), socks5://, socks4a:// or socks4:// URL, with user:password@ if it asks. Without it none is used: http_proxy and the like are ignored.", valueName: "url"))
+    var proxy: String?
+
     @Flag(help: "Connect to loopback, private and link-local addresses for any host. Without it only the seeds' hosts may resolve to them; other hosts are refused at connect time (blocked_address), redirects included.")
     var allowPrivateAddresses = false
 
@@ -224,6 +227,9 @@ struct CrawlOptions: ParsableArguments {
             throw ValidationError("\(flag) \(error).")
         }
         if let state, state.isEmpty { throw ValidationError("--state needs a directory path.") }
+        if let proxy, let problem = FetchSettings.problem(withProxy: proxy) {
+            throw ValidationError("--proxy '\(WebURL.redactingPassword(in: proxy))': \(problem).")
+        }
         if let caFile, let problem = Self.problem(withCAFile: caFile) {
             throw ValidationError("--ca-file \(caFile): \(problem).")
         }
@@ -299,6 +305,7 @@ struct CrawlOptions: ParsableArguments {
         settings.allowPrivateAddresses = allowPrivateAddresses || allowAlways
         settings.ioPriority = ioPriority
         settings.caFile = caFile
+        settings.proxy = proxy
         return settings
     }
 
