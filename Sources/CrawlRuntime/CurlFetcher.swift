@@ -41,6 +41,10 @@ public final class CurlFetcher: Fetcher {
         _ request: FetchRequest, cancellation: FetchCancellation?, willStart: (@Sendable () -> Void)?
     ) async -> Result<FetchResponse, FetchFailure> {
         var headers: [String] = []
+        if !settings.headers.isEmpty {
+            let trusted = request.url.host.map(settings.trustedHosts.contains) == true
+            for header in settings.headers where trusted || !header.isCredential { headers.append(header.line) }
+        }
         if let etag = request.ifNoneMatch.flatMap(Self.safeHeaderValue) { headers.append("If-None-Match: \(etag)") }
         if let date = request.ifModifiedSince.flatMap(Self.safeHeaderValue) { headers.append("If-Modified-Since: \(date)") }
         var transfer = TransferRequest(

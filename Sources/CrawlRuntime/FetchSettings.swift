@@ -27,6 +27,9 @@ public struct FetchSettings: Sendable {
     public var trustedHosts: Set<String> = []
     /// `--ca-file`: a PEM file of the certificate authorities to trust instead of the system's.
     public var caFile: String?
+    /// `--header`: sent with every request, robots.txt included; credential headers only to the
+    /// `trustedHosts` (see `RequestHeader`).
+    public var headers: [RequestHeader] = []
     /// `--proxy`: every request, robots.txt included, goes through this proxy (CURLOPT_PROXY: an
     /// `http://`, `https://` or `socks*://` URL); nil: none, and the `http_proxy` family of environment
     /// variables is ignored, so a cron job's environment cannot reroute a crawl. Through a proxy the

@@ -120,6 +120,9 @@ struct CrawlOptions: ParsableArguments {
     @Option(help: ArgumentHelp("PEM file of the certificate authorities to trust for https, instead of the system's (an intranet's own CA; to trust both, give a file holding both).", valueName: "file"))
     var caFile: String?
 
+    @Option(help: ArgumentHelp("A header sent with every request ('Name: value'); repeatable. Cookie and Authorization go only to the seeds' hosts.", valueName: "header"))
+    var header: [String] = []
+
     @Option(help: ArgumentHelp("Send every request through this proxy: http://, https://, socks5h:// (the proxy resolves names), socks5://, socks4a:// or socks4:// URL, with user:password@ if it asks. Without it none is used: http_proxy and the like are ignored.", valueName: "url"))
     var proxy: String?
 
@@ -227,6 +230,17 @@ struct CrawlOptions: ParsableArguments {
             throw ValidationError("\(flag) \(error).")
         }
         if let state, state.isEmpty { throw ValidationError("--state needs a directory path.") }
+        for text in header {
+            do {
+                _ = try RequestHeader(parsing: text)
+            } catch {
+                // The value may be a secret (a cookie, a token): only the name is shown, and nothing of
+                // a text without a colon (a pasted token, say).
+                guard let colon = text.firstIndex(of: ":") else { throw ValidationError("--header: \(error).") }
+                let name = text[..<colon]
+                throw ValidationError("--header '\(name.count <= 64 ? String(name) : String(name.prefix(64)) + "...")': \(error).")
+            }
+        }
         if let proxy, let problem = FetchSettings.problem(withProxy: proxy) {
             throw ValidationError("--proxy '\(WebURL.redactingPassword(in: proxy))': \(problem).")
         }
@@ -306,6 +320,8 @@ struct CrawlOptions: ParsableArguments {
         settings.ioPriority = ioPriority
         settings.caFile = caFile
         settings.proxy = proxy
+        // validate() has parsed each; one that does not parse here cannot happen, and is not sent.
+        settings.headers = header.compactMap { try? RequestHeader(parsing: $0) }
         return settings
     }
 
