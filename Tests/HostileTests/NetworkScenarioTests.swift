@@ -47,6 +47,33 @@ struct NetworkScenarioTests {
         #expect(untrusted.record(seed)?.outcome == .tlsError)
     }
 
+    /// Not in the catalogue: https through `--proxy` goes in a CONNECT tunnel and is verified end to
+    /// end. The host name resolves nowhere (`.invalid`), so only the proxy can have reached it; the
+    /// certificate is checked against that name and `--ca-file`, through the tunnel: a server with
+    /// another certificate for the same name is refused.
+    @Test("N1c https through a CONNECT proxy", .timeLimit(.minutes(1)),
+          .enabled(if: FileManager.default.isExecutableFile(atPath: SelfSignedTLSServer.openssl)))
+    func n1c() async throws {
+        let server = try #require(await SelfSignedTLSServer.start(subjectAltName: "DNS:tls.invalid"))
+        let other = try #require(await SelfSignedTLSServer.start(subjectAltName: "DNS:tls.invalid"))
+        let proxy = try ConnectProxy()
+        let seed = "https://tls.invalid:\(server.port)/"
+        let otherSeed = "https://tls.invalid:\(other.port)/"
+        let run = try await Scenario.run(seeds: [seed, otherSeed]) { _ in } fetch: {
+            $0.caFile = server.certificate
+            $0.proxy = proxy.url
+        }
+        let targets = proxy.targets
+        proxy.stop()
+        await server.stop()
+        await other.stop()
+        let record = try #require(run.record(seed))
+        #expect(record.outcome == .ok, "\(record.error ?? "")")
+        #expect(record.status == 200)
+        #expect(run.record(otherSeed)?.outcome == .tlsError, "\(run.record(otherSeed)?.error ?? "")")
+        #expect(Set(targets) == ["tls.invalid:\(server.port)", "tls.invalid:\(other.port)"], "\(targets)")
+    }
+
     @Test("N2 DNS failure", .timeLimit(.minutes(1)))
     func n2() async throws {
         // Hermetic: `~` is a valid WHATWG host code point but not a valid DNS name character, so
