@@ -122,6 +122,13 @@ static inline CURLMcode ccurl_multi_setopt_timer_function(CURLM *multi, curl_mul
     return curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, callback);
 }
 
+// MARK: - curl_share_setopt
+
+/// CURLSHOPT_SHARE / CURLSHOPT_UNSHARE with a `curl_lock_data` value.
+static inline CURLSHcode ccurl_share_setopt_long(CURLSH *share, CURLSHoption option, long value) {
+    return curl_share_setopt(share, option, value);
+}
+
 // MARK: - Macros Swift does not import
 
 /// `CURL_SOCKET_TIMEOUT`: for `curl_multi_socket_action` when curl's timer expired, not a socket.

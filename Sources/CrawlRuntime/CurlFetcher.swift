@@ -9,9 +9,11 @@ public final class CurlFetcher: Fetcher {
 
     public init(settings: FetchSettings) throws {
         self.settings = settings
-        client = try CurlClient(configuration: CurlClientConfiguration(
+        var configuration = CurlClientConfiguration(
             maxTransfers: settings.maxTransfers, userAgent: settings.userAgent, resolve: settings.resolve,
-            proxy: settings.proxy, caFile: settings.caFile))
+            proxy: settings.proxy, caFile: settings.caFile)
+        configuration.keepsCookies = settings.keepsCookies
+        client = try CurlClient(configuration: configuration)
     }
 
     /// The most transfers libcurl had in flight at one moment.

@@ -30,6 +30,9 @@ public struct FetchSettings: Sendable {
     /// `--header`: sent with every request, robots.txt included; credential headers only to the
     /// `trustedHosts` (see `RequestHeader`).
     public var headers: [RequestHeader] = []
+    /// `--cookies`: keep the cookies servers set, in memory for the run, and send them back as a
+    /// browser would (libcurl's cookie engine).
+    public var keepsCookies = false
     /// `--proxy`: every request, robots.txt included, goes through this proxy (CURLOPT_PROXY: an
     /// `http://`, `https://` or `socks*://` URL); nil: none, and the `http_proxy` family of environment
     /// variables is ignored, so a cron job's environment cannot reroute a crawl. Through a proxy the

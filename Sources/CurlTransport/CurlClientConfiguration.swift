@@ -19,6 +19,9 @@ public struct CurlClientConfiguration: Sendable {
     /// CURLOPT_CAINFO: a PEM file of the certificate authorities to trust, instead of the system's
     /// (an intranet's private CA). Nil: the system's.
     public var caFile: String?
+    /// Keep the cookies servers set (`Set-Cookie`) and send them back, as a browser would (libcurl's
+    /// cookie engine: domain, path, secure and expiry rules), in memory for the client's life.
+    public var keepsCookies = false
 
     /// Whether libcurl may send `userAgent` as given: no control byte but tab. libcurl copies it into
     /// the request verbatim, so a CR or LF would start header lines of its own. Checked on bytes: in a

@@ -11,12 +11,14 @@ final class CurlEasyHandle {
     let raw: UnsafeMutableRawPointer
     /// CURLOPT_ERRORBUFFER storage; curl writes a NUL-terminated message here on failure.
     let errorBuffer: UnsafeMutablePointer<CChar>
+    /// The client's cookie jar, held so it outlives this handle (see `CurlCookieShare`).
+    private let cookies: CurlCookieShare?
 
     /// CURLOPT_BUFFERSIZE: bytes of one receive.
     static let receiveBufferBytes = 64 << 10
 
     /// Returns nil when libcurl cannot create a handle or rejects a static option.
-    init?(configuration: CurlClientConfiguration, resolve: UnsafeMutablePointer<curl_slist>?) {
+    init?(configuration: CurlClientConfiguration, resolve: UnsafeMutablePointer<curl_slist>?, cookies: CurlCookieShare? = nil) {
         guard let raw = curl_easy_init() else { return nil }
         self.raw = raw
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
@@ -59,6 +61,12 @@ final class CurlEasyHandle {
         }
         if let resolve {
             check(ccurl_easy_setopt_slist(raw, CURLOPT_RESOLVE, resolve))
+        }
+        self.cookies = cookies
+        if let cookies {
+            check(ccurl_easy_setopt_pointer(raw, CURLOPT_SHARE, cookies.raw))
+            // "" turns the cookie engine on without reading a file.
+            check(ccurl_easy_setopt_string(raw, CURLOPT_COOKIEFILE, ""))
         }
         if !ok { return nil }
     }

@@ -29,6 +29,8 @@ final class CurlMultiLoop {
     private let maxTransfers: Int
     /// CURLOPT_RESOLVE entries shared by every easy handle; freed after the handles.
     private var resolveList: UnsafeMutablePointer<curl_slist>?
+    /// The cookie jar every easy handle shares (`keepsCookies`); nil without one.
+    private let cookies: CurlCookieShare?
 
     /// Transfers attached to the multi handle, keyed by their `PendingTransfer`. This table is what
     /// keeps each `CurlTransfer` alive while curl holds an unretained pointer to it.
@@ -50,6 +52,12 @@ final class CurlMultiLoop {
             if let problem = ResolveEntry.problem(with: entry) {
                 throw TransferError(code: .invalidRequest, message: "the resolve entry '\(entry)' cannot be used: \(problem)")
             }
+        }
+        if configuration.keepsCookies {
+            guard let share = CurlCookieShare() else { throw TransferError(code: .other, message: "curl_share_init failed") }
+            cookies = share
+        } else {
+            cookies = nil
         }
         let events = try SocketEvents()
         guard let multi = curl_multi_init() else {
@@ -176,7 +184,7 @@ final class CurlMultiLoop {
     }
 
     private func start(_ pending: PendingTransfer) {
-        guard let easy = freeHandles.popLast() ?? CurlEasyHandle(configuration: configuration, resolve: resolveList) else {
+        guard let easy = freeHandles.popLast() ?? CurlEasyHandle(configuration: configuration, resolve: resolveList, cookies: cookies) else {
             pending.finish(TransferResponse(effectiveURL: pending.request.url, error: TransferError(code: .other, message: "could not create a curl easy handle")))
             return
         }

@@ -123,6 +123,9 @@ struct CrawlOptions: ParsableArguments {
     @Option(help: ArgumentHelp("A header sent with every request ('Name: value'); repeatable. Cookie and Authorization go only to the seeds' hosts.", valueName: "header"))
     var header: [String] = []
 
+    @Flag(help: "Keep the cookies servers set (Set-Cookie), in memory for this run, and send them back as a browser would (domain, path, secure and expiry rules). A redirect back to a URL of its own chain is then followed (a cookie wall), within --max-redirects.")
+    var cookies = false
+
     @Option(help: ArgumentHelp("Send every request through this proxy: http://, https://, socks5h:// (the proxy resolves names), socks5://, socks4a:// or socks4:// URL, with user:password@ if it asks. Without it none is used: http_proxy and the like are ignored.", valueName: "url"))
     var proxy: String?
 
@@ -294,6 +297,7 @@ struct CrawlOptions: ParsableArguments {
             maxURLLength: maxURLLength, maxPathSegments: maxPathSegments, maxSegmentRepeats: maxSegmentRepeats,
             maxOutlinksPerPage: maxOutlinks, maxPagesPerHost: maxPagesPerHost, sessionParameters: sessionParameters)
         configuration.urlFilter = try urlFilter()
+        configuration.followsRedirectsBack = cookies
         return configuration
     }
 
@@ -320,6 +324,7 @@ struct CrawlOptions: ParsableArguments {
         settings.ioPriority = ioPriority
         settings.caFile = caFile
         settings.proxy = proxy
+        settings.keepsCookies = cookies
         // validate() has parsed each; one that does not parse here cannot happen, and is not sent.
         settings.headers = header.compactMap { try? RequestHeader(parsing: $0) }
         return settings

@@ -9,44 +9,27 @@ struct HeaderCLITests {
     /// only the seed's host, not a second host its pages link to.
     @Test(.timeLimit(.minutes(1)))
     func headersReachEveryHostAndCredentialsOnlyTheSeeds() async throws {
-        let other = try await LocalHTTPServer.start { request in
-            request.path == "/robots.txt" ? .notFound() : .html("<title>other</title>")
-        }
-        let otherURL = "http://other.test:\(other.port)"
-        let seed = try await LocalHTTPServer.start { request in
-            switch request.path {
-            case "/robots.txt": return .notFound()
-            case "/": return .html(#"<a href="/a">a</a> <a href="\#(otherURL)/b">b</a>"#)
-            default: return .html("<title>leaf</title>")
-            }
-        }
-        let directory = try BinaryRunner.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try "http://seed.test:\(seed.port)/\n".write(to: directory.appendingPathComponent("seeds.txt"), atomically: true, encoding: .utf8)
-        let result = try await BinaryRunner.run(
-            ["--seeds", "seeds.txt", "--output", "out.jsonl", "--host-rate", "0", "--quiet", "--scope", "all",
-             "--allow-private-addresses",
-             "--resolve", "seed.test:\(seed.port):127.0.0.1", "--resolve", "other.test:\(other.port):127.0.0.1",
-             "--header", "Cookie: session=s3cret", "--header", "Authorization: Bearer t0ken",
-             "--header", "Accept-Language: de-CH"],
-            in: directory)
-        let seedLog = seed.stats.log
-        let otherLog = other.stats.log
-        await seed.shutdown()
-        await other.shutdown()
-        #expect(result.status == 0, "\(result.stderr)")
-        func value(_ name: String, _ entry: RequestLogEntry) -> String? {
-            entry.headers.first { $0.name.lowercased() == name.lowercased() }?.value
-        }
-        #expect(Set(seedLog.map(\.path)) == ["/robots.txt", "/", "/a"])
-        #expect(Set(otherLog.map(\.path)) == ["/robots.txt", "/b"])
-        for entry in seedLog {
+        let crawl = try await TwoHostCrawl.run(
+            ["--header", "Cookie: session=s3cret", "--header", "Authorization: Bearer t0ken", "--header", "Accept-Language: de-CH"],
+            seed: { otherURL, request in
+                switch request.path {
+                case "/robots.txt": return .notFound()
+                case "/": return .html(#"<a href="/a">a</a> <a href="\#(otherURL)/b">b</a>"#)
+                default: return .html("<title>leaf</title>")
+                }
+            },
+            other: { request in request.path == "/robots.txt" ? .notFound() : .html("<title>other</title>") })
+        #expect(crawl.result.status == 0, "\(crawl.result.stderr)")
+        let value = TwoHostCrawl.header
+        #expect(Set(crawl.seedLog.map(\.path)) == ["/robots.txt", "/", "/a"])
+        #expect(Set(crawl.otherLog.map(\.path)) == ["/robots.txt", "/b"])
+        for entry in crawl.seedLog {
             #expect(value("Cookie", entry) == "session=s3cret", "\(entry.path)")
             #expect(value("Authorization", entry) == "Bearer t0ken", "\(entry.path)")
             #expect(value("Accept-Language", entry) == "de-CH", "\(entry.path)")
             #expect(value("User-Agent", entry)?.hasPrefix("crawl/") == true)
         }
-        for entry in otherLog {
+        for entry in crawl.otherLog {
             #expect(value("Cookie", entry) == nil, "\(entry.path)")
             #expect(value("Authorization", entry) == nil, "\(entry.path)")
             #expect(value("Accept-Language", entry) == "de-CH", "\(entry.path)")

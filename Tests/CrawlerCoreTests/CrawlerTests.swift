@@ -159,6 +159,27 @@ struct CrawlerTests {
         #expect(fetcher.hits["http://a.test/"] == 1)
     }
 
+    /// With `followsRedirectsBack` (`--cookies`) a chain may come back to its own URLs, but a real loop
+    /// still ends: at `--max-redirects`, after one request per hop. A chain that comes back and then
+    /// answers (a cookie wall) is recorded once, for its origin.
+    @Test func redirectsBackAreFollowedWithinTheHopLimit() async {
+        let pages: [String: FakePage] = [
+            "http://a.test/": .html("/loop-a", "/wall"),
+            "http://a.test/loop-a": .redirect("/loop-b"),
+            "http://a.test/loop-b": .redirect("/loop-a"),
+            "http://a.test/wall": .redirect("/"),
+        ]
+        let (sink, fetcher, _) = await crawl(pages, seeds: ["http://a.test/"]) { $0.followsRedirectsBack = true }
+        let records = sink.byURL()
+        #expect(records["http://a.test/loop-a"]?.outcome == .redirectLimit)
+        #expect(records["http://a.test/loop-a"]?.error == "more than 5 redirects")
+        #expect((fetcher.hits["http://a.test/loop-a"] ?? 0) + (fetcher.hits["http://a.test/loop-b"] ?? 0) == 6)
+        // /wall leads to /, which this run fetched as a seed: a duplicate, not fetched again.
+        #expect(records["http://a.test/wall"]?.outcome == .duplicate)
+        #expect(fetcher.hits["http://a.test/"] == 1)
+        #expect(records.count == 3)
+    }
+
     @Test func outcomesForErrorsAndNonHTML() async {
         var pdf = FakePage(contentType: "application/pdf")
         pdf.lines = ["http://a.test/never"]

@@ -39,6 +39,10 @@ public struct CrawlConfiguration: Sendable {
     /// `--include` / `--exclude`: the URLs followed from links and redirects (seeds, and a seed's own
     /// redirects, are always followed).
     public var urlFilter = URLFilter.none
+    /// A redirect back to a URL of its own chain is followed (within `maxRedirects`) instead of being
+    /// stopped as a loop: with cookies kept (`--cookies`) the second request differs from the first,
+    /// as on a cookie wall (`/` sets a cookie at `/set` and is sent back to `/`).
+    public var followsRedirectsBack = false
 
     public init(
         seeds: [WebURL], concurrency: Int = 32, parseWorkers: Int = 2, maxDepth: Int? = nil,

@@ -117,7 +117,8 @@ extension Crawler {
                             error: "more than \(maxRedirects) redirects")
         }
         let fingerprint = URLFingerprint(key: key(of: targetURL))
-        guard !job.visited(fingerprint) else {
+        let goesBack = job.visited(fingerprint)
+        guard !goesBack || configuration.followsRedirectsBack else {
             return stopHere(.redirectLimit, target: targetURL.href, error: "redirect loop")
         }
         guard scope.contains(targetURL) else {
@@ -134,7 +135,8 @@ extension Crawler {
         next.attempts = 0  // `attempts` counts the requests for one URL (retries), not the hops; each hop gets its own retries
         next.hops.append(fingerprint)
         let admission = update { dispatch, now in
-            dispatch.state.followRedirect(next, target: fingerprint, ownTarget: job.revisit?.followsOwnRedirects == true, now: now)
+            // A URL of its own chain is in the seen set because this job put it there.
+            dispatch.state.followRedirect(next, target: fingerprint, ownTarget: goesBack || job.revisit?.followsOwnRedirects == true, now: now)
         }
         switch admission {
         case .queued:
