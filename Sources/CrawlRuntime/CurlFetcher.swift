@@ -43,9 +43,17 @@ public final class CurlFetcher: Fetcher {
         _ request: FetchRequest, cancellation: FetchCancellation?, willStart: (@Sendable () -> Void)?
     ) async -> Result<FetchResponse, FetchFailure> {
         var headers: [String] = []
+        var cookies: [String] = []
         if !settings.headers.isEmpty {
             let trusted = request.url.host.map(settings.trustedHosts.contains) == true
-            for header in settings.headers where trusted || !header.isCredential { headers.append(header.line) }
+            for header in settings.headers where trusted || !header.isCredential {
+                // With the cookie jar on, a `--header` cookie joins the jar's in one Cookie line.
+                if settings.keepsCookies, header.name.lowercased() == "cookie" {
+                    cookies.append(header.value)
+                } else {
+                    headers.append(header.line)
+                }
+            }
         }
         if let etag = request.ifNoneMatch.flatMap(Self.safeHeaderValue) { headers.append("If-None-Match: \(etag)") }
         if let date = request.ifModifiedSince.flatMap(Self.safeHeaderValue) { headers.append("If-Modified-Since: \(date)") }
@@ -55,6 +63,7 @@ public final class CurlFetcher: Fetcher {
             lowSpeedTime: settings.lowSpeedTime,
             acceptedMediaTypes: request.htmlOnly ? Self.htmlMediaTypes : nil)
         // Through a proxy every connection is to the proxy (see `FetchSettings.proxy`).
+        transfer.cookie = cookies.isEmpty ? nil : cookies.joined(separator: "; ")
         transfer.allowsNonPublicAddresses = settings.allowPrivateAddresses || settings.proxy != nil
             || request.url.host.map(settings.trustedHosts.contains) == true
         if request.isRobots {

@@ -13,6 +13,8 @@ final class CurlEasyHandle {
     let errorBuffer: UnsafeMutablePointer<CChar>
     /// The client's cookie jar, held so it outlives this handle (see `CurlCookieShare`).
     private let cookies: CurlCookieShare?
+    /// CURLOPT_COOKIE is set from an earlier transfer, so the next one must clear it if it has none.
+    var hasCookieOption = false
 
     /// CURLOPT_BUFFERSIZE: bytes of one receive.
     static let receiveBufferBytes = 64 << 10

@@ -109,6 +109,10 @@ final class CurlTransfer {
         // response (and then report it as a resolve timeout).
         check(ccurl_easy_setopt_long(handle, CURLOPT_PIPEWAIT, request.url.utf8.starts(with: "https:".utf8) ? 1 : 0))
         check(ccurl_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList))
+        if request.cookie != nil || easy.hasCookieOption {
+            check(ccurl_easy_setopt_string(handle, CURLOPT_COOKIE, request.cookie))  // curl copies it; nil clears
+            easy.hasCookieOption = request.cookie != nil
+        }
         check(ccurl_easy_setopt_long(handle, CURLOPT_TIMEOUT_MS, request.timeout.curlMilliseconds))
         check(ccurl_easy_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, request.connectTimeout.curlMilliseconds))
         check(ccurl_easy_setopt_long(handle, CURLOPT_LOW_SPEED_LIMIT, max(0, request.lowSpeedLimit)))

@@ -43,6 +43,10 @@ public struct TransferRequest: Sendable {
     /// host text, is what keeps DNS names that point inward (or rebind) from getting through.
     /// Through a proxy the check sees the proxy's address instead.
     public var allowsNonPublicAddresses = true
+    /// CURLOPT_COOKIE: cookies (`name=value; name2=value2`) sent in the same `Cookie` line as the
+    /// client's cookie jar (`CurlClientConfiguration.keepsCookies`), where a `Cookie` entry in
+    /// `headers` would make a second line (RFC 6265 5.4 allows one). Nil: none.
+    public var cookie: String?
     /// Called once, on the multi thread, when the request is about to be sent: after the connection
     /// (TCP, TLS) is set up or taken from the pool, so a host's rate limit can count from when the
     /// request really reached the wire. Not called when the transfer fails before that (DNS, connect,

@@ -29,7 +29,8 @@ struct CookieCLITests {
 
     @Test(.timeLimit(.minutes(1)))
     func withCookiesACookieWallIsPassedAndTheCookieStaysWithItsHost() async throws {
-        let run = try await crawlCookieWall(["--cookies"])
+        // A `--header` cookie too: it joins the jar's in one Cookie line (RFC 6265 5.4 allows one).
+        let run = try await crawlCookieWall(["--cookies", "--header", "Cookie: mine=2"])
         #expect(run.result.status == 0, "\(run.result.stderr)")
         let home = try #require(run.records.first { $0.key.hasSuffix(":\(run.seedLog.first?.port ?? 0)/") }?.value)
         #expect(home["outcome"] as? String == "ok", "\(home)")
@@ -37,10 +38,20 @@ struct CookieCLITests {
         #expect(home["redirects"] as? Int == 2)
         #expect(run.records.values.contains { ($0["url"] as? String ?? "").hasSuffix("/a") && $0["status"] as? Int == 200 })
         #expect(run.records.values.contains { ($0["url"] as? String ?? "").hasSuffix("/b") && $0["outcome"] as? String == "ok" })
-        // Sent back to the host that set it, on every request after /consent; never to the other host.
+        // Sent back to the host that set it, on every request after /consent, with the --header one in
+        // the same line; never to the other host.
+        func cookieLines(_ entry: RequestLogEntry) -> [String] {
+            entry.headers.filter { $0.name.lowercased() == "cookie" }.map(\.value)
+        }
+        #expect(run.seedLog.allSatisfy { cookieLines($0).count == 1 }, "\(run.seedLog.map(cookieLines))")
+        let beforeConsent = run.seedLog.prefix { $0.path != "/consent" }
         let afterConsent = run.seedLog.drop { $0.path != "/consent" }.dropFirst()
         #expect(!afterConsent.isEmpty)
-        #expect(afterConsent.allSatisfy { entry in entry.headers.contains { $0.name.lowercased() == "cookie" && $0.value == "consent=yes" } })
+        #expect(beforeConsent.allSatisfy { cookieLines($0) == ["mine=2"] })
+        #expect(afterConsent.allSatisfy { entry in
+            let line = cookieLines(entry).first ?? ""
+            return line.contains("consent=yes") && line.contains("mine=2")
+        }, "\(afterConsent.map(cookieLines))")
         #expect(run.otherLog.count == 2)
         #expect(run.otherLog.allSatisfy { entry in !entry.headers.contains { $0.name.lowercased() == "cookie" } })
     }
