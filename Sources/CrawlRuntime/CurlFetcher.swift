@@ -48,7 +48,7 @@ public final class CurlFetcher: Fetcher {
             let trusted = request.url.host.map(settings.trustedHosts.contains) == true
             for header in settings.headers where trusted || !header.isCredential {
                 // With the cookie jar on, a `--header` cookie joins the jar's in one Cookie line.
-                if settings.keepsCookies, header.name.lowercased() == "cookie" {
+                if settings.keepsCookies, header.isCookie {
                     cookies.append(header.value)
                 } else {
                     headers.append(header.line)
@@ -62,8 +62,8 @@ public final class CurlFetcher: Fetcher {
             connectTimeout: settings.connectTimeout, lowSpeedLimit: settings.lowSpeedLimit,
             lowSpeedTime: settings.lowSpeedTime,
             acceptedMediaTypes: request.htmlOnly ? Self.htmlMediaTypes : nil)
-        // Through a proxy every connection is to the proxy (see `FetchSettings.proxy`).
         transfer.cookie = cookies.isEmpty ? nil : cookies.joined(separator: "; ")
+        // Through a proxy every connection is to the proxy (see `FetchSettings.proxy`).
         transfer.allowsNonPublicAddresses = settings.allowPrivateAddresses || settings.proxy != nil
             || request.url.host.map(settings.trustedHosts.contains) == true
         if request.isRobots {

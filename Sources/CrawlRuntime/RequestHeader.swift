@@ -7,12 +7,12 @@
 public struct RequestHeader: Sendable, Equatable {
     public let name: String
     public let value: String
-
     /// The header line as libcurl sends it.
-    public var line: String { "\(name): \(value)" }
-
-    /// Sent only to the seeds' hosts.
-    public var isCredential: Bool { Self.credentialNames.contains(name.lowercased()) }
+    public let line: String
+    /// Sent only to the seeds' hosts. (Worked out once: it is asked for every request.)
+    public let isCredential: Bool
+    /// A `Cookie` header (joins the cookie jar's line under `--cookies`).
+    public let isCookie: Bool
 
     static let credentialNames: Set<String> = ["cookie", "authorization"]
 
@@ -38,8 +38,9 @@ public struct RequestHeader: Sendable, Equatable {
         guard !name.isEmpty, name.utf8.allSatisfy(Self.isTokenByte) else {
             throw RequestHeaderError(text: text, reason: "'\(name)' is not a header name (letters, digits and !#$%&'*+-.^_`|~, no spaces)")
         }
-        guard !Self.reservedNames.contains(name.lowercased()) else {
-            throw RequestHeaderError(text: text, reason: "\(name) is set by crawl itself" + (name.lowercased() == "user-agent" ? " (use --user-agent)" : ""))
+        let lowercased = name.lowercased()
+        guard !Self.reservedNames.contains(lowercased) else {
+            throw RequestHeaderError(text: text, reason: "\(name) is set by crawl itself" + (lowercased == "user-agent" ? " (use --user-agent)" : ""))
         }
         // An empty value would make libcurl drop a header of that name instead of sending one.
         guard !value.isEmpty else { throw RequestHeaderError(text: text, reason: "no value") }
@@ -50,6 +51,9 @@ public struct RequestHeader: Sendable, Equatable {
         }
         self.name = name
         self.value = value
+        line = "\(name): \(value)"
+        isCredential = Self.credentialNames.contains(lowercased)
+        isCookie = lowercased == "cookie"
     }
 
     private static func isTokenByte(_ byte: UInt8) -> Bool {
