@@ -22,24 +22,21 @@ final class ConnectProxy: Sendable {
 
     init() throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
-                bind(fd, raw, length) == 0 && listen(fd, 16) == 0 && getsockname(fd, raw, &length) == 0
-            }
-        }
         var pipeEnds: [Int32] = [0, 0]
-        guard fd >= 0, bound, pipe(&pipeEnds) == 0 else {
+        guard fd >= 0, let boundPort = Loopback.bind(fd), listen(fd, 16) == 0, pipe(&pipeEnds) == 0 else {
             if fd >= 0 { close(fd) }
             throw POSIXError(.EADDRNOTAVAIL)
         }
         listener = fd
-        port = Int(UInt16(bigEndian: address.sin_port))
+        port = boundPort
         stopPipe = (pipeEnds[0], pipeEnds[1])
         Thread { [self] in acceptLoop() }.start()
+    }
+
+    /// Runs once every thread has returned (each holds the proxy), so no one polls the pipe any more.
+    deinit {
+        close(stopPipe.read)
+        close(stopPipe.write)
     }
 
     /// Wakes every thread (they see the stop pipe readable and return); closes the listener.
@@ -88,16 +85,7 @@ final class ConnectProxy: Sendable {
         recorded.withLock { $0.append(String(words[1])) }
         let upstream = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(upstream) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = port.bigEndian
-        let connected = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(upstream, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
-        guard connected else { return }
+        guard Loopback.connect(upstream, port: Int(port)) else { return }
         let established = "HTTP/1.1 200 Connection established\r\n\r\n"
         guard write(client, established, established.utf8.count) == established.utf8.count else { return }
         // Relay until either side closes (a 10,000-round bound keeps a stuck test finite).
